@@ -1,0 +1,246 @@
+"""The import graph of the project's packages at a revision, built with grimp and cached.
+
+The packages are copied (working tree) or extracted with `git archive` (a commit)
+into a temporary directory, so a commit is read as committed and unparsable files
+can be blanked without touching the user's tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path, PurePosixPath
+
+from backdev.adapters.import_graph.child import ImportGraphError, run_grimp
+from backdev.adapters.import_graph.files import (
+    Layout,
+    blank_if_undecodable,
+    copy_worktree,
+    disk_files,
+    disk_layout,
+    extract_archive,
+    is_candidate,
+    make_cache_dir,
+    module_name,
+)
+from backdev.application.ports import SourceReader
+from backdev.domain.changes import WORKTREE
+from backdev.domain.imports import ImportGraph, ImportSite
+
+_FORMAT = 1
+_KEEP = 16
+"""Cached graphs kept: enough for a few branches' bases and recent working trees."""
+_EMPTY = ImportGraph(frozenset(), {}, {})
+_Row = tuple[str, str, list[tuple[int, str, str]]]
+"""(importer, imported, [(line, text, path), ...])"""
+
+
+class GrimpImportGraphSource:
+    """Builds `ImportGraph`s with grimp, caching them under `cache_dir` by content."""
+
+    def __init__(self, root: Path, sources: SourceReader, cache_dir: Path) -> None:
+        self._root = root
+        self._sources = sources
+        self._cache_dir = cache_dir
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._graphs: dict[str, ImportGraph] = {}
+        self._layouts: dict[str, Layout] = {}
+
+    def packages(self, revision: str) -> tuple[str, ...]:
+        """Top-level packages (directories with `__init__.py`) in `src/`, else the root."""
+        return self._layout(revision).packages
+
+    def graph(self, revision: str, packages: Sequence[str]) -> ImportGraph:
+        """The graph of those `packages` that exist at `revision` (others are ignored)."""
+        layout = self._layout(revision)
+        wanted = tuple(sorted(set(packages) & set(layout.packages)))
+        if not wanted:
+            return _EMPTY
+        key = self._key(revision, layout.prefix, wanted)
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:  # two gates asking at once share one build
+            with self._guard:
+                graph = self._graphs.get(key)
+            if graph is None:
+                graph = self._load(key)
+                if graph is None:
+                    graph = self._build(revision, layout.prefix, wanted)
+                    self._store(key, graph)
+                self._remember(key, graph)
+        return graph
+
+    def _remember(self, key: str, graph: ImportGraph) -> None:
+        with self._guard:
+            self._graphs[key] = graph
+            while len(self._graphs) > _KEEP:  # a long-lived server sees many working trees
+                self._graphs.pop(next(iter(self._graphs)))
+
+    # --- layout and cache keys ------------------------------------------------
+
+    def _layout(self, revision: str) -> Layout:
+        if revision == WORKTREE:
+            return disk_layout(self._root)
+        with self._guard:
+            known = self._layouts.get(revision)
+        if known is None:
+            known = self._commit_layout(revision)
+            with self._guard:
+                self._layouts[revision] = known
+        return known
+
+    def _commit_layout(self, revision: str) -> Layout:
+        top = self._git("ls-tree", "-d", "--name-only", revision).splitlines()
+        for prefix, names in (("src/", self._src_dirs(revision, top)), ("", top)):
+            candidates = [n for n in names if is_candidate(n)]
+            if not candidates:
+                continue
+            inits = [f"{prefix}{n}/__init__.py" for n in candidates]
+            found = self._git("ls-tree", "--name-only", revision, "--", *inits).splitlines()
+            packages = tuple(sorted(PurePosixPath(p).parent.name for p in found))
+            if packages:
+                return Layout(prefix, packages)
+        return Layout("", ())
+
+    def _src_dirs(self, revision: str, top: list[str]) -> list[str]:
+        if "src" not in top:
+            return []
+        listed = self._git("ls-tree", "-d", "--name-only", revision, "src/").splitlines()
+        return [PurePosixPath(p).name for p in listed]
+
+    def _key(self, revision: str, prefix: str, packages: tuple[str, ...]) -> str:
+        if revision == WORKTREE:
+            stats = [
+                (rel, stat.st_size, stat.st_mtime_ns)
+                for rel, path in disk_files(self._root, prefix, packages)
+                for stat in (path.stat(),)
+            ]
+            content: object = ["worktree", stats]
+        else:
+            dirs = [f"{prefix}{p}" for p in packages]
+            content = ["commit", self._git("ls-tree", revision, "--", *dirs)]
+        identity = [_FORMAT, sys.version_info[:2], metadata.version("grimp"), prefix, content]
+        return hashlib.sha256(json.dumps(identity).encode()).hexdigest()
+
+    # --- building -------------------------------------------------------------
+
+    def _build(self, revision: str, prefix: str, packages: tuple[str, ...]) -> ImportGraph:
+        with tempfile.TemporaryDirectory(prefix="backdev-graph-") as temporary:
+            tree = Path(temporary) / "tree"
+            if revision == WORKTREE:
+                files = copy_worktree(self._root, prefix, packages, tree)
+            else:
+                files = self._extract(revision, prefix, packages, tree)
+            undecodable = [blank_if_undecodable(tree, rel) for rel in files]
+            cache = self._cache_dir / "grimp" if revision == WORKTREE else None
+            raw = run_grimp(tree, packages, cache)
+        paths = {module_name(rel): f"{prefix}{rel}" for rel in files}
+        rows: list[_Row] = []
+        for importer, imported, details in raw["imports"]:
+            path = paths.get(importer, "")
+            rows.append((importer, imported, [(int(n), str(text), path) for n, text in details]))
+        unparsable = [
+            ImportSite(f"{prefix}{rel}", line, text or self._line(revision, f"{prefix}{rel}", line))
+            for rel, line, text in [*filter(None, undecodable), *raw["unparsable"]]
+        ]
+        return _graph(raw["modules"], rows, sorted(unparsable, key=lambda site: site.path))
+
+    def _extract(
+        self, revision: str, prefix: str, packages: tuple[str, ...], tree: Path
+    ) -> list[str]:
+        dirs = [f"{prefix}{p}" for p in packages]
+        archive = self._git_bytes("archive", "--format=tar", revision, "--", *dirs)
+        return extract_archive(archive, prefix, tree)
+
+    def _line(self, revision: str, path: str, line: int) -> str:
+        text = self._sources.read(revision, path)
+        rows = text.splitlines() if text else []
+        return rows[line - 1].strip() if 1 <= line <= len(rows) else ""
+
+    # --- the cache --------------------------------------------------------------
+
+    def _load(self, key: str) -> ImportGraph | None:
+        path = self._cache_dir / "graphs" / f"{key}.json"
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            if data.get("format") != _FORMAT:
+                return None
+            os.utime(path)  # recently used graphs survive pruning
+            unparsable = [ImportSite(str(p), int(n), str(t)) for p, n, t in data["unparsable"]]
+            return _graph(data["modules"], data["imports"], unparsable)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # absent or damaged: build again
+
+    def _store(self, key: str, graph: ImportGraph) -> None:
+        folder = self._cache_dir / "graphs"
+        make_cache_dir(folder)
+        data = {
+            "format": _FORMAT,
+            "modules": sorted(graph.modules),
+            "imports": [
+                (importer, imported, [(site.line, site.text, site.path) for site in sites])
+                for (importer, imported), sites in sorted(graph.sites.items())
+            ],
+            "unparsable": [(s.path, s.line, s.text) for s in graph.unparsable],
+        }
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(temporary, folder / f"{key}.json")
+        _prune(folder)
+
+    # --- git --------------------------------------------------------------------
+
+    def _git(self, *args: str) -> str:
+        return self._git_bytes(*args).decode("utf-8", "surrogateescape")
+
+    def _git_bytes(self, *args: str) -> bytes:
+        done = subprocess.run(
+            ["git", "-C", str(self._root), *args], capture_output=True, check=False
+        )
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip()
+            raise ImportGraphError(f"git {args[0]} failed: {message}")
+        return done.stdout
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest graphs only: every edit of the working tree makes a new one."""
+    entries = sorted(folder.glob("*.json"), key=_age)
+    for stale in entries[_KEEP:]:
+        stale.unlink(missing_ok=True)
+
+
+def _age(path: Path) -> int:
+    try:
+        return -path.stat().st_mtime_ns
+    except OSError:  # another process pruned it first
+        return 0
+
+
+def _graph(
+    modules: Sequence[str], rows: Sequence[_Row], unparsable: Sequence[ImportSite]
+) -> ImportGraph:
+    """The domain value from rows of (importer, imported, [(line, text, path), ...])."""
+    imports: dict[str, set[str]] = {}
+    sites: dict[tuple[str, str], tuple[ImportSite, ...]] = {}
+    for importer, imported, details in rows:
+        imports.setdefault(importer, set()).add(imported)
+        sites[(importer, imported)] = tuple(
+            ImportSite(str(path), int(line), str(text)) for line, text, path in details
+        )
+    names = frozenset(modules)
+    return ImportGraph(
+        modules=names,
+        imports={module: frozenset(imports.get(module, ())) for module in names},
+        sites=sites,
+        unparsable=tuple(unparsable),
+    )

@@ -1,0 +1,132 @@
+"""The gate plugin interface: what a gate receives and what it must return."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
+
+from backdev.application.globs import PathPatterns
+from backdev.application.ports import ImportGraphSource, PatternScanner, SecretScanner, SourceReader
+from backdev.domain.changes import ChangedFile, ChangeSet
+from backdev.domain.config import BackdevConfig
+from backdev.domain.dod import DefinitionOfDone, OptionValue
+from backdev.domain.features import Feature
+from backdev.domain.findings import Finding, GateResult
+from backdev.domain.principles import Principles
+
+GateOptions = Mapping[str, OptionValue | list[str]]
+
+GENERATED_PATTERNS: tuple[str, ...] = (
+    "*.lock",
+    "poetry.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "*_pb2.py",
+    "*_pb2_grpc.py",
+    "*.min.js",
+    "**/migrations/*.py",
+)
+"""Files no person writes line by line: not counted by `size`."""
+
+
+@dataclass(frozen=True, slots=True)
+class GatePorts:
+    """The outside world as gates may see it: read-only, through ports."""
+
+    sources: SourceReader
+    imports: ImportGraphSource
+    secrets: SecretScanner
+    patterns: PatternScanner
+
+
+@dataclass(frozen=True)
+class GateContext:
+    """Everything a gate may look at. Gates never do I/O of their own."""
+
+    change: ChangeSet
+    config: BackdevConfig
+    ports: GatePorts
+    feature: Feature | None = None
+    principles: Principles | None = None
+    dod: DefinitionOfDone | None = None
+    options: GateOptions = field(default_factory=dict)
+
+    @cached_property
+    def _tests(self) -> PathPatterns:
+        return PathPatterns(self.config.tests)
+
+    @cached_property
+    def _excluded(self) -> PathPatterns:
+        return PathPatterns((*GENERATED_PATTERNS, *self.config.exclude))
+
+    def is_test(self, path: str) -> bool:
+        """True for test code (the `tests` patterns of the configuration)."""
+        return self._tests.matches(path)
+
+    def is_excluded(self, path: str) -> bool:
+        """True for generated and lock files, and the configured `exclude` patterns."""
+        return self._excluded.matches(path)
+
+    def python_files(self, include_tests: bool = True) -> tuple[ChangedFile, ...]:
+        """Changed Python files that exist at head (not deleted, not binary, not excluded)."""
+        return tuple(
+            f
+            for f in self.change.files
+            if f.path.endswith(".py")
+            and f.status != "deleted"
+            and not f.binary
+            and not self.is_excluded(f.path)
+            and (include_tests or not self.is_test(f.path))
+        )
+
+    def read_head(self, path: str) -> str | None:
+        """The file's text at the change's head."""
+        return self.ports.sources.read(self.change.head, path)
+
+    def read_base(self, path: str) -> str | None:
+        """The file's text at the change's base."""
+        return self.ports.sources.read(self.change.base, path)
+
+
+class Gate(Protocol):
+    """A quality gate: a pure judgement of the change. A failure is data, never an exception."""
+
+    @property
+    def id(self) -> str:
+        """The stable gate id, e.g. `secrets`."""
+        ...
+
+    def run(self, context: GateContext) -> GateResult:
+        """Judge the change; return `skip` with the reason when there is nothing to check."""
+        ...
+
+
+class BrokenPluginGate:
+    """Stands in for a third-party gate that could not be loaded: it always fails, saying why."""
+
+    def __init__(self, gate_id: str, reason: str) -> None:
+        self._id = gate_id
+        self._reason = reason
+
+    @property
+    def id(self) -> str:
+        """The entry point's name."""
+        return self._id
+
+    def run(self, context: GateContext) -> GateResult:
+        """Fail with the loading error as evidence."""
+        finding = Finding(
+            rule=f"{self._id}/plugin-not-loaded",
+            severity="error",
+            path="",
+            line=0,
+            message=f"the gate plugin {self._id!r} could not be loaded",
+            fix="fix or uninstall the plugin, or run with --skip " + self._id,
+            evidence=self._reason,
+        )
+        return GateResult(self._id, "fail", "plugin could not be loaded", (finding,))

@@ -1,0 +1,33 @@
+"""Keeping secrets out of reports: evidence lines are masked before anyone sees them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from backdev.application.ports import SecretScanner
+from backdev.domain.findings import Finding, GateResult
+
+_QUOTED = re.compile(r"""(['"])(?:\\.|(?!\1).)*\1""")
+HIDDEN = "(hidden: the line holds a secret)"
+
+
+def mask_evidence(result: GateResult, scanner: SecretScanner) -> GateResult:
+    """The result with any secret in its findings' evidence masked.
+
+    Every gate quotes the offending line as evidence; when that line holds a
+    secret (a key in a SQL string, a token in a reformatted line), the report
+    must not spread it. Quoted values are replaced by `***`; a line whose
+    secret is not quoted is hidden whole.
+    """
+    masked = tuple(_masked(finding, scanner) for finding in result.findings)
+    if masked == result.findings:
+        return result
+    return replace(result, findings=masked)
+
+
+def _masked(finding: Finding, scanner: SecretScanner) -> Finding:
+    if not finding.evidence or not scanner.scan(finding.path, finding.evidence, frozenset({1})):
+        return finding
+    masked = _QUOTED.sub(lambda m: f"{m.group(1)}***{m.group(1)}", finding.evidence)
+    return replace(finding, evidence=masked if masked != finding.evidence else HIDDEN)

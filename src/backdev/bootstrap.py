@@ -1,0 +1,110 @@
+"""The one composition root: wires real adapters into the use cases.
+
+Nothing here runs at import time; entrypoints call these functions per command.
+The heavier adapters of `check` are imported inside `check_services`, so that
+`backdev --help`, `lint` and `init` start without loading grimp or detect-secrets.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from backdev.adapters.dod_file import MarkdownDodParser
+from backdev.adapters.feature_files import FeatureFileParser
+from backdev.adapters.importlinter_contracts import ImportLinterContractSource
+from backdev.adapters.init_files import LocalFileWriter, PackagedTemplates, TomlkitPyprojectEditor
+from backdev.adapters.principles_file import MarkdownPrinciplesParser
+from backdev.adapters.project_files import LocalProjectFiles
+from backdev.adapters.project_layout import GitRepositoryLocator, PackageLayoutProbe
+from backdev.adapters.pyproject_config import PyprojectConfigSource
+from backdev.application.check import CheckServices
+from backdev.application.gates import BrokenPluginGate, Gate
+from backdev.application.init_project import InitReport, init_project
+from backdev.application.lint import SpecParsers
+
+
+def spec_parsers(cwd: Path) -> SpecParsers:
+    """The parsers and file access `lint` and `check` use, for the project at `cwd`."""
+    return SpecParsers(
+        features=FeatureFileParser(),
+        principles=MarkdownPrinciplesParser(),
+        dod=MarkdownDodParser(),
+        config=PyprojectConfigSource(),
+        contracts=ImportLinterContractSource(),
+        files=LocalProjectFiles(cwd),
+    )
+
+
+def run_init(cwd: Path) -> InitReport:
+    """`backdev init` for the git repository containing `cwd`."""
+    return init_project(
+        cwd,
+        repository=GitRepositoryLocator(),
+        layout=PackageLayoutProbe(),
+        templates=PackagedTemplates(),
+        files=LocalFileWriter(),
+        pyproject=TomlkitPyprojectEditor(),
+    )
+
+
+def builtin_gates() -> list[Gate]:
+    """The built-in gates, in the order reports list them."""
+    from backdev.gates.architecture import ArchitectureGate
+    from backdev.gates.docs import DocsGate
+    from backdev.gates.privacy import PrivacyGate
+    from backdev.gates.scope import ScopeGate
+    from backdev.gates.secrets import SecretsGate
+    from backdev.gates.security import SecurityGate
+    from backdev.gates.size import SizeGate
+    from backdev.gates.tests import TestsGate
+
+    return [
+        ScopeGate(),
+        SizeGate(),
+        ArchitectureGate(),
+        SecretsGate(),
+        PrivacyGate(),
+        SecurityGate(),
+        TestsGate(),
+        DocsGate(),
+    ]
+
+
+def check_services(cwd: Path) -> CheckServices:
+    """Everything `backdev check` needs for the repository at `cwd`."""
+    from backdev.adapters.git_diff import GitDiffSource
+    from backdev.adapters.import_graph import GrimpImportGraphSource
+    from backdev.adapters.ruff_patterns import RuffPatternScanner
+    from backdev.adapters.secret_scanner import DetectSecretsScanner
+
+    specs = spec_parsers(cwd)
+    diff = GitDiffSource(cwd)
+    root = specs.files.root()
+    # An invalid config is reported by the use case; here the default baseline serves.
+    config = specs.config.load(root).value
+    baseline = config.gates.get("secrets", {}).get("baseline") if config else None
+    return CheckServices(
+        specs=specs,
+        diff=diff,
+        imports=GrimpImportGraphSource(root, diff, root / ".backdev" / "cache"),
+        secrets=DetectSecretsScanner(root, str(baseline or ".secrets.baseline")),
+        patterns=RuffPatternScanner(),
+        gates=[*builtin_gates(), *plugin_gates()],
+    )
+
+
+def plugin_gates() -> list[Gate]:
+    """Third-party gates registered in the `backdev.gates` entry-point group.
+
+    Each entry point names a class (or factory) that builds a gate with no
+    arguments. One that cannot be loaded becomes a gate that fails with the reason,
+    so a broken plugin is visible instead of silently missing.
+    """
+    gates: list[Gate] = []
+    for entry in entry_points(group="backdev.gates"):
+        try:
+            gates.append(entry.load()())
+        except Exception as exc:  # a plugin's bug must not stop the built-in gates
+            gates.append(BrokenPluginGate(entry.name, f"{type(exc).__name__}: {exc}"))
+    return gates

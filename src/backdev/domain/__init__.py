@@ -1,0 +1,1 @@
+"""Pure values and rules of backdev: standard library only, no I/O."""

@@ -1,0 +1,1 @@
+"""The built-in quality gates: one module (or subpackage) each, independent of each other."""

@@ -1,0 +1,32 @@
+"""Evidence masking: whatever gate quotes a line, a secret on it never reaches a report."""
+
+from __future__ import annotations
+
+from backdev.application.redaction import HIDDEN, mask_evidence
+from backdev.domain.findings import Finding, GateResult
+from tests.fakes.check import FakeSecretScanner
+
+
+def _result(evidence: str) -> GateResult:
+    finding = Finding("security/s501-verify-false", "error", "src/c.py", 1, "m", "f", evidence)
+    return GateResult.judged("security", [finding], "1 file")
+
+
+def test_quoted_values_are_masked_when_the_evidence_holds_a_secret() -> None:
+    line = 'requests.get(url, headers={"X-Key": "SECRET-MARKER-1"}, verify=False)'
+
+    masked = mask_evidence(_result(line), FakeSecretScanner())
+
+    assert masked.findings[0].evidence == 'requests.get(url, headers={"***": "***"}, verify=False)'
+
+
+def test_the_whole_line_is_hidden_when_the_secret_is_not_quoted() -> None:
+    masked = mask_evidence(_result("TOKEN=SECRET-MARKER-2"), FakeSecretScanner())
+
+    assert masked.findings[0].evidence == HIDDEN
+
+
+def test_the_result_is_unchanged_when_no_evidence_holds_a_secret() -> None:
+    result = _result("requests.get(url, verify=False)")
+
+    assert mask_evidence(result, FakeSecretScanner()) is result
