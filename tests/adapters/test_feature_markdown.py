@@ -459,3 +459,18 @@ def test_reports_line_1_when_the_file_does_not_exist(tmp_path: Path) -> None:
     assert [(problem.line, problem.message) for problem in parsed.problems] == [
         (1, "file not found")
     ]
+
+
+def test_a_repeated_front_matter_key_is_a_problem_at_its_second_line(tmp_path: Path) -> None:
+    path = tmp_path / "FEAT-1.md"
+    path.write_text(
+        "---\nid: FEAT-1\ntitle: T\nstatus: draft\nid: FEAT-2\n---\n"
+        "## Acceptance Criteria\n### AC-1: x\nWhen a\nThen b\n"
+    )
+
+    parsed = MarkdownFeatureParser().parse(path, "FEAT-1.md")
+
+    assert parsed.value is None
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (5, "the front matter is not valid YAML: key `id` appears twice (first on line 2)")
+    ]

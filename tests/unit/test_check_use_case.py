@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pytest
 
@@ -12,9 +13,10 @@ from backdev.application.gates import BrokenPluginGate, GateContext
 from backdev.application.lint import SpecParsers
 from backdev.domain.changes import WORKTREE, ChangeSet, Commit
 from backdev.domain.config import BackdevConfig
+from backdev.domain.dod import DefinitionOfDone, DodItem
 from backdev.domain.errors import ConfigError, SpecError
 from backdev.domain.findings import Finding, GateResult
-from backdev.domain.problems import Problem
+from backdev.domain.problems import Parsed, Problem
 from tests.fakes.check import (
     BASE,
     FakeImportGraphSource,
@@ -188,3 +190,27 @@ def test_an_unknown_feature_is_a_usage_error_when_neither_path_nor_id_matches() 
 
     with pytest.raises(ConfigError, match="feature 'FEAT-404' not found"):
         run_check(services, CheckRequest(feature="FEAT-404"))
+
+
+def test_dod_annotations_reach_the_gate_and_the_config_table_wins_when_both_set_options() -> None:
+    gate = RecordingGate("size")
+    config = BackdevConfig(gates={"size": {"max_lines": 50}})
+    dod = DefinitionOfDone(
+        "docs/engineering/definition-of-done.md",
+        (DodItem("Small", 3, "size", {"max_lines": 300, "max_files": 9}),),
+    )
+    services, _ = _services([gate], config=config)
+    services = replace(services, specs=replace(services.specs, dod=FixedDodParser(dod)))
+    services.specs.files.files["docs/engineering/definition-of-done.md"] = ""  # type: ignore[attr-defined]
+
+    run_check(services, CheckRequest())
+
+    assert dict(gate.seen[0].options) == {"max_lines": 50, "max_files": 9}
+
+
+@dataclass
+class FixedDodParser:
+    dod: DefinitionOfDone
+
+    def parse(self, path: Path, shown_as: str) -> Parsed[DefinitionOfDone]:
+        return Parsed(self.dod)

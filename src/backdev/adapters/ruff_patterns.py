@@ -181,6 +181,7 @@ def _hits(root: Path, records: list[object]) -> list[PatternHit]:
         try:
             relative = path.relative_to(root).as_posix()
         except ValueError:
+            # ruff only reports on files we wrote below `root`; anything else is not ours.
             continue
         location = record.get("location") or {}
         line = int(location.get("row", 0)) if isinstance(location, dict) else 0

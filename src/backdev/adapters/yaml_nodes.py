@@ -111,6 +111,12 @@ def _convert(
             key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             key_text = "" if key is None else str(key)
             child_key_line = lines.of(key_node.start_mark)
+            if key_text in mapping:
+                # PyYAML keeps the last value silently; a repeated `id:` is a mistake to show.
+                first = mapping[key_text].key_line
+                raise YamlSyntaxError(
+                    f"key `{key_text}` appears twice (first on line {first})", child_key_line
+                )
             mapping[key_text] = _convert(value_node, lines, budget, depth + 1, child_key_line)
         return YNode(mapping, line, key_line)
     return YNode(_scalar(node), line, key_line)

@@ -127,11 +127,11 @@ def _findings(
             path=changed.path,
             line=hit.line,
             message=(
-                f"This line adds {what}. Anyone who can read the repository or its history "
+                f"this line adds {what}; anyone who can read the repository or its history "
                 "can use it, and removing it later does not remove it from git history."
             ),
             fix=(
-                "Revoke and rotate it, then read it from the environment or a secret store; "
+                "revoke and rotate it, then read it from the environment or a secret store; "
                 "if it is not a secret, list it in .secrets.baseline"
             ),
             evidence=_mask(line, [h.fingerprint for h in best if h.line == hit.line], kind),

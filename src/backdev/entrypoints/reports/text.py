@@ -30,10 +30,10 @@ def print_text(report: CheckReport, console: Console) -> None:
             head.append(finding.severity, style="red" if finding.severity == "error" else "yellow")
             head.append(f"  {finding.rule}  ", style="cyan")
             head.append(finding.message)
-            console.print(head)
+            console.print(head, soft_wrap=True)
             if finding.evidence:
-                console.print(Text(f"         | {finding.evidence}", style="dim"))
-            console.print(Text(f"         fix: {finding.fix}", style="green"))
+                console.print(Text(f"         | {finding.evidence}", style="dim"), soft_wrap=True)
+            console.print(Text(f"         fix: {finding.fix}", style="green"), soft_wrap=True)
     console.print()
     console.print(
         Text(verdict_line(report), style=_STYLE["fail" if report.verdict == "fail" else "pass"])

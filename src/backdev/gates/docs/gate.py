@@ -8,6 +8,7 @@ from functools import partial
 
 from backdev.application.gates import GateContext
 from backdev.application.globs import PathPatterns
+from backdev.application.import_changes import imports_may_have_changed
 from backdev.domain.coupling import in_package, new_couplings, pick_site
 from backdev.domain.findings import Finding, GateResult
 from backdev.gates.docs.manifests import MANIFESTS, line_declaring, runtime_dependencies
@@ -142,6 +143,8 @@ def _declaration(
 def _new_coupling(context: GateContext, packages: tuple[str, ...]) -> list[Cause]:
     changed = context.python_files()
     if not packages or not any(in_package(f.path, packages) for f in changed):
+        return []
+    if not imports_may_have_changed(context):
         return []
     imports = context.ports.imports
     head = imports.graph(context.change.head, packages)

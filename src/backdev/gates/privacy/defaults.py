@@ -88,7 +88,7 @@ def _issue(node: ast.AST, name: str, literal: str) -> Issue:
         (getattr(node, "lineno", 0),),
         f"`{name}` falls back to a literal credential: where the setting is missing the "
         "service runs with a secret that anyone who can read the code knows.",
-        "Remove the default so a missing credential fails at startup; read it from the "
+        "remove the default so a missing credential fails at startup; read it from the "
         "environment or a secret store",
         CWE_HARD_CODED_CREDENTIALS,
         literal,

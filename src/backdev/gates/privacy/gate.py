@@ -123,7 +123,7 @@ def _unparsable(path: str, line: int, reason: str) -> Finding:
         line=line,
         message=f"Python {version} cannot parse this file ({reason}), so the privacy "
         "rules could not check it.",
-        fix="Fix the syntax error, or run backdev with a Python that supports this syntax",
+        fix="fix the syntax error, or run backdev with a Python that supports this syntax",
     )
 
 

@@ -71,7 +71,7 @@ def _issue(rule: str, sink: str, shown: str, lines: tuple[int, ...]) -> Issue:
             lines,
             f"{shown} reaches {sink}: logs and console output are kept, shipped and read "
             "widely, so a sensitive value there is exposed.",
-            "Log a non-sensitive identifier instead, or mask the value before logging it",
+            "log a non-sensitive identifier instead, or mask the value before logging it",
             CWE_SENSITIVE_LOG,
         )
     return Issue(
@@ -80,7 +80,7 @@ def _issue(rule: str, sink: str, shown: str, lines: tuple[int, ...]) -> Issue:
         lines,
         f"{shown} is put into {sink}: exception messages end up in logs, error trackers "
         "and sometimes responses.",
-        "Leave the value out of the message; name the record by a non-sensitive id instead",
+        "leave the value out of the message; name the record by a non-sensitive id instead",
         CWE_SENSITIVE_ERROR,
     )
 

@@ -31,9 +31,9 @@ def find(nodes: Iterable[ast.AST]) -> Iterator[Issue]:
                     RULE,
                     "error",
                     (leak.lineno,),
-                    "Exception details are sent back to the caller: messages and tracebacks "
+                    "exception details are sent back to the caller: messages and tracebacks "
                     "reveal internals (paths, queries, versions) that help an attacker.",
-                    "Log the exception on the server and return a generic message "
+                    "log the exception on the server and return a generic message "
                     "(with a correlation id)",
                     CWE_ERROR_INFO_EXPOSURE,
                 )

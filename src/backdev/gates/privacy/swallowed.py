@@ -33,7 +33,7 @@ def find(nodes: Iterable[ast.AST], commented: Set[int]) -> Iterator[Issue]:
                 lines,
                 f"`{_caught(node)}` swallows every error, including bugs and interrupts: "
                 "failures disappear without a trace.",
-                "Catch the specific exception you expect, or log it and re-raise",
+                "catch the specific exception you expect, or log it and re-raise",
                 CWE_ERROR_WITHOUT_ACTION,
             )
         elif not any(line in commented for line in range(node.lineno, _end(node) + 1)):
@@ -43,7 +43,7 @@ def find(nodes: Iterable[ast.AST], commented: Set[int]) -> Iterator[Issue]:
                 lines,
                 f"`{_caught(node)}` is silently ignored; if that is deliberate, nothing "
                 "tells the reader why.",
-                "Handle or log the error, or add a comment saying why ignoring it is safe",
+                "handle or log the error, or add a comment saying why ignoring it is safe",
                 CWE_ERROR_WITHOUT_ACTION,
             )
 
