@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from backdev.application.evidence import SharedEvidence
 from backdev.application.gates import GateContext, GateOptions, GatePorts
-from backdev.application.ports import PatternHit, SecretHit
+from backdev.application.ports import (
+    Attestation,
+    CommandOutcome,
+    PatternHit,
+    ProjectCommand,
+    SecretHit,
+)
 from backdev.domain.changes import WORKTREE, ChangedFile, ChangeSet, Commit, FileStatus
 from backdev.domain.config import BackdevConfig
 from backdev.domain.dod import DefinitionOfDone
+from backdev.domain.evidence import TestEvidence
 from backdev.domain.features import Feature
+from backdev.domain.findings import GateResult
 from backdev.domain.imports import ImportGraph
 from backdev.domain.principles import Principles
 
@@ -104,6 +113,10 @@ def make_context(
     imports: FakeImportGraphSource | None = None,
     secrets: FakeSecretScanner | None = None,
     patterns: FakePatternScanner | None = None,
+    tests: FakeTestRunner | None = None,
+    commands: FakeProjectCommands | None = None,
+    attestations: FakeAttestationStore | None = None,
+    prior: Sequence[GateResult] = (),
 ) -> GateContext:
     """A GateContext for a change from BASE to the working tree.
 
@@ -117,17 +130,70 @@ def make_context(
             changed_file(path, text, status="modified" if path in base else "added")
             for path, text in head_files.items()
         ]
+    change = ChangeSet(BASE, WORKTREE, tuple(changed), tuple(commits))
     return GateContext(
-        change=ChangeSet(BASE, WORKTREE, tuple(changed), tuple(commits)),
+        change=change,
         config=config or BackdevConfig(),
         ports=GatePorts(
             sources=FakeSourceReader({WORKTREE: head_files, BASE: base}),
             imports=imports or FakeImportGraphSource(),
             secrets=secrets or FakeSecretScanner(),
             patterns=patterns or FakePatternScanner(),
+            commands=commands,
+            attestations=attestations,
         ),
         feature=feature,
         principles=principles,
         dod=dod,
         options=options or {},
+        evidence=SharedEvidence(tests, change) if tests is not None else None,
+        prior=tuple(prior),
     )
+
+
+@dataclass
+class FakeTestRunner:
+    """Returns canned evidence per revision; records every run it was asked for."""
+
+    evidence: dict[str, TestEvidence] = field(default_factory=dict)
+    runs: list[tuple[str, tuple[str, ...], dict[str, str]]] = field(default_factory=list)
+
+    def run(
+        self,
+        revision: str,
+        selection: Sequence[str] = (),
+        overlay: Mapping[str, str] | None = None,
+    ) -> TestEvidence:
+        self.runs.append((revision, tuple(selection), dict(overlay or {})))
+        return self.evidence.get(revision, TestEvidence(revision, ("pytest",), 5))
+
+
+@dataclass
+class FakeProjectCommands:
+    """Declared commands with canned exit codes (by command name)."""
+
+    commands: tuple[ProjectCommand, ...] = ()
+    exit_codes: dict[str, int] = field(default_factory=dict)
+    ran: list[str] = field(default_factory=list)
+
+    def detect(self) -> tuple[ProjectCommand, ...]:
+        return self.commands
+
+    def run(self, command: ProjectCommand, timeout: float) -> CommandOutcome:
+        self.ran.append(command.name)
+        code = self.exit_codes.get(command.name, 0)
+        return CommandOutcome(command, code, "" if code == 0 else f"{command.name} failed", 0.1)
+
+
+@dataclass
+class FakeAttestationStore:
+    """Attestations kept in memory."""
+
+    attestations: list[Attestation] = field(default_factory=list)
+
+    def load(self) -> tuple[Attestation, ...]:
+        return tuple(self.attestations)
+
+    def append(self, attestation: Attestation) -> str:
+        self.attestations.append(attestation)
+        return "docs/engineering/attestations.md"

@@ -214,3 +214,28 @@ class FixedDodParser:
 
     def parse(self, path: Path, shown_as: str) -> Parsed[DefinitionOfDone]:
         return Parsed(self.dod)
+
+
+@dataclass
+class LastGate:
+    """Stands for `dod`: it must see every other gate's result."""
+
+    seen: list[tuple[str, ...]] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return "dod"
+
+    def run(self, context: GateContext) -> GateResult:
+        self.seen.append(tuple(r.gate for r in context.prior))
+        return GateResult.judged("dod", [], "saw prior results")
+
+
+def test_the_dod_gate_runs_last_and_sees_the_others_when_listed_first() -> None:
+    last = LastGate()
+    services, _ = _services([last, RecordingGate("one"), RecordingGate("two", fail=True)])
+
+    report = run_check(services, CheckRequest())
+
+    assert last.seen == [("one", "two")]
+    assert [g.gate for g in report.gates] == ["dod", "one", "two"]

@@ -5,11 +5,20 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from backdev.application.gates import Gate, GateContext, GateOptions, GatePorts
+from backdev.application.evidence import SharedEvidence
+from backdev.application.gates import RUNS_LAST, Gate, GateContext, GateOptions, GatePorts
 from backdev.application.lint import SpecParsers
-from backdev.application.ports import DiffSource, ImportGraphSource, PatternScanner, SecretScanner
+from backdev.application.ports import (
+    AttestationStore,
+    DiffSource,
+    ImportGraphSource,
+    PatternScanner,
+    ProjectCommands,
+    SecretScanner,
+    TestRunner,
+)
 from backdev.application.redaction import mask_evidence
 from backdev.application.specs import LoadedSpecs, load_specs
 from backdev.domain.dod import OptionValue
@@ -44,6 +53,9 @@ class CheckServices:
     secrets: SecretScanner
     patterns: PatternScanner
     gates: Sequence[Gate]
+    tests: TestRunner | None = None
+    commands: ProjectCommands | None = None
+    attestations: AttestationStore | None = None
     workers: int = 4
 
 
@@ -74,25 +86,47 @@ def run_check(
         return CheckReport(
             change.base, change.head, tuple(GateResult.skipped(g.id, reason) for g in plan.gates)
         )
-    ports = GatePorts(services.diff, services.imports, services.secrets, services.patterns)
-    contexts = {
-        gate.id: GateContext(
-            change=change,
-            config=specs.config,
-            ports=ports,
-            feature=specs.feature,
-            principles=specs.principles,
-            dod=specs.dod,
-            options=plan.options.get(gate.id, {}),
-        )
-        for gate in plan.gates
-    }
+    ports = GatePorts(
+        services.diff,
+        services.imports,
+        services.secrets,
+        services.patterns,
+        services.commands,
+        services.attestations,
+    )
+    evidence = SharedEvidence(services.tests, change) if services.tests is not None else None
+    base_context = GateContext(
+        change=change,
+        config=specs.config,
+        ports=ports,
+        feature=specs.feature,
+        principles=specs.principles,
+        dod=specs.dod,
+        evidence=evidence,
+    )
+    first = [g for g in plan.gates if g.id not in RUNS_LAST]
+    last = [g for g in plan.gates if g.id in RUNS_LAST]
     say(f"running {len(plan.gates)} gates: {', '.join(g.id for g in plan.gates)}")
-    workers = max(1, min(services.workers, len(plan.gates)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="backdev-gate") as pool:
-        futures = [pool.submit(_run_one, gate, contexts[gate.id]) for gate in plan.gates]
-        results = tuple(mask_evidence(f.result(), services.secrets) for f in futures)
+    done = _run_all(first, base_context, plan, services)
+    done += _run_all(last, replace(base_context, prior=done), plan, services)
+    by_id = {result.gate: result for result in done}
+    results = tuple(by_id[gate.id] for gate in plan.gates)
     return CheckReport(change.base, change.head, results)
+
+
+def _run_all(
+    gates: Sequence[Gate], context: GateContext, plan: _Plan, services: CheckServices
+) -> tuple[GateResult, ...]:
+    """Run independent gates concurrently; each sees the shared context with its options."""
+    if not gates:
+        return ()
+    workers = max(1, min(services.workers, len(gates)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="backdev-gate") as pool:
+        futures = [
+            pool.submit(_run_one, gate, replace(context, options=plan.options.get(gate.id, {})))
+            for gate in gates
+        ]
+        return tuple(mask_evidence(f.result(), services.secrets) for f in futures)
 
 
 def select_gates(

@@ -7,8 +7,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+from backdev.application.evidence import SharedEvidence
 from backdev.application.globs import PathPatterns
-from backdev.application.ports import ImportGraphSource, PatternScanner, SecretScanner, SourceReader
+from backdev.application.ports import (
+    AttestationStore,
+    ImportGraphSource,
+    PatternScanner,
+    ProjectCommands,
+    SecretScanner,
+    SourceReader,
+)
 from backdev.domain.changes import ChangedFile, ChangeSet
 from backdev.domain.config import BackdevConfig
 from backdev.domain.dod import DefinitionOfDone, OptionValue
@@ -42,6 +50,8 @@ class GatePorts:
     imports: ImportGraphSource
     secrets: SecretScanner
     patterns: PatternScanner
+    commands: ProjectCommands | None = None
+    attestations: AttestationStore | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,10 @@ class GateContext:
     principles: Principles | None = None
     dod: DefinitionOfDone | None = None
     options: GateOptions = field(default_factory=dict)
+    evidence: SharedEvidence | None = None
+    """The project's test runs (None when no test runner is wired, e.g. in unit tests)."""
+    prior: tuple[GateResult, ...] = ()
+    """Results of the gates that ran before this one; only gates that run last see them."""
 
     @cached_property
     def _tests(self) -> PathPatterns:
@@ -104,6 +118,10 @@ class Gate(Protocol):
     def run(self, context: GateContext) -> GateResult:
         """Judge the change; return `skip` with the reason when there is nothing to check."""
         ...
+
+
+RUNS_LAST: frozenset[str] = frozenset({"dod"})
+"""Gates that judge the other gates' results (`context.prior`), so run after them."""
 
 
 class BrokenPluginGate:

@@ -14,6 +14,7 @@ from typing import Protocol, TypeVar
 from backdev.domain.changes import ChangeSet
 from backdev.domain.config import BackdevConfig
 from backdev.domain.dod import DefinitionOfDone
+from backdev.domain.evidence import TestEvidence
 from backdev.domain.features import Feature
 from backdev.domain.imports import ImportGraph
 from backdev.domain.principles import ImportContract, Principles
@@ -161,4 +162,88 @@ class PatternScanner(Protocol):
 
     def scan(self, files: Mapping[str, str]) -> list[PatternHit]:
         """Hits in the given files (path -> text), every line; the gate keeps changed lines."""
+        ...
+
+
+# --- ports for test evidence (coverage, acceptance, checks, dod, workflow proofs) ---
+
+
+class TestRunner(Protocol):
+    """Runs the project's own tests once, instrumented, and reads the evidence."""
+
+    def run(
+        self,
+        revision: str,
+        selection: Sequence[str] = (),
+        overlay: Mapping[str, str] | None = None,
+    ) -> TestEvidence:
+        """Run the tests as they are at `revision` (WORKTREE: in place; a sha: in a
+        temporary git worktree that is removed afterwards).
+
+        `selection` holds node ids or paths (empty: the whole suite). `overlay`
+        (path -> text) is written over the revision's files before the run, e.g. to
+        run a change's new tests against the base. A run that cannot produce
+        evidence returns TestEvidence with `problem` set; it never raises for
+        the project's failures.
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectCommand:
+    """A command the project declares for itself: lint, type check, tests, build."""
+
+    name: str
+    argv: tuple[str, ...]
+    origin: str
+    """Where it was found, e.g. `[tool.backdev.checks]` or `[tool.ruff] in pyproject.toml`."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommandOutcome:
+    """How a project command ended."""
+
+    command: ProjectCommand
+    exit_code: int
+    output: str
+    """The tail of what it printed (stdout and stderr), at most a few kilobytes."""
+    seconds: float
+    timed_out: bool = False
+
+
+class ProjectCommands(Protocol):
+    """The project's declared commands, and running them in the repository."""
+
+    def detect(self) -> tuple[ProjectCommand, ...]:
+        """Commands from `[tool.backdev] checks`, else those of tools the project
+        configures (ruff, mypy, pytest, a build backend) — never a tool merely
+        because it is installed."""
+        ...
+
+    def run(self, command: ProjectCommand, timeout: float) -> CommandOutcome:
+        """Run one command at the repository root with the project's interpreter."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Attestation:
+    """A person's statement that a manual DoD item holds for a commit."""
+
+    item: str
+    by: str
+    note: str
+    commit: str
+    date: str
+    line: int = 0
+
+
+class AttestationStore(Protocol):
+    """The committed attestations file (`docs/engineering/attestations.md`)."""
+
+    def load(self) -> tuple[Attestation, ...]:
+        """Every attestation recorded so far (empty when the file does not exist)."""
+        ...
+
+    def append(self, attestation: Attestation) -> str:
+        """Record one more attestation; returns the file's path relative to the root."""
         ...

@@ -94,6 +94,16 @@ def is_candidate(name: str) -> bool:
     return name.isidentifier() and not name.startswith(("_", ".")) and name not in _SKIPPED
 
 
+def fast_temp_dir() -> str | None:
+    """A memory-backed folder for short-lived trees when the system has one (Linux `/dev/shm`).
+
+    A graph build writes hundreds of small files and deletes them a second later;
+    on a disk that costs about ten times what it costs in memory.
+    """
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def make_cache_dir(folder: Path) -> None:
     """Create the cache folder; a `.backdev/` created on the way ignores itself in git."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,7 @@ from backdev.adapters.import_graph.files import (
     disk_files,
     disk_layout,
     extract_archive,
+    fast_temp_dir,
     is_candidate,
     make_cache_dir,
     module_name,
@@ -133,7 +134,7 @@ class GrimpImportGraphSource:
     # --- building -------------------------------------------------------------
 
     def _build(self, revision: str, prefix: str, packages: tuple[str, ...]) -> ImportGraph:
-        with tempfile.TemporaryDirectory(prefix="backdev-graph-") as temporary:
+        with tempfile.TemporaryDirectory(prefix="backdev-graph-", dir=fast_temp_dir()) as temporary:
             tree = Path(temporary) / "tree"
             if revision == WORKTREE:
                 files = copy_worktree(self._root, prefix, packages, tree)
@@ -156,8 +157,9 @@ class GrimpImportGraphSource:
     def _extract(
         self, revision: str, prefix: str, packages: tuple[str, ...], tree: Path
     ) -> list[str]:
-        dirs = [f"{prefix}{p}" for p in packages]
-        archive = self._git_bytes("archive", "--format=tar", revision, "--", *dirs)
+        # Only the Python files: templates, locales and data can be most of a package.
+        specs = [f":(glob){prefix}{p}/**/*.py" for p in packages]
+        archive = self._git_bytes("archive", "--format=tar", revision, "--", *specs)
         return extract_archive(archive, prefix, tree)
 
     def _line(self, revision: str, path: str, line: int) -> str:
