@@ -66,7 +66,11 @@ BUILTIN_GATES: Mapping[str, GateSpec] = MappingProxyType(
             ),
             _spec("tests", "changed logic comes with tests; no test deleted, skipped or weakened"),
             _spec("coverage", "changed lines and failure paths are covered", min=_PERCENT),
-            _spec("acceptance", "every criterion has a linked test that passed"),
+            _spec(
+                "acceptance",
+                "every criterion has a linked test that passed",
+                criteria=OptionSpec("str_list", "a list of criterion ids such as AC-1"),
+            ),
             _spec(
                 "checks",
                 "the project's own lint, type, test and build commands pass",

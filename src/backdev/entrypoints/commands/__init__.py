@@ -1,0 +1,1 @@
+"""One module per `backdev` command: convert input, call one use case, render."""
