@@ -228,3 +228,44 @@ def test_passes_when_a_block_is_rewritten_and_short_lines_line_up_by_chance() ->
     )
 
     assert SizeGate().run(context).status == "pass"
+
+
+def test_moved_lines_are_not_counted_when_a_block_moves_between_modules() -> None:
+    block = "".join(
+        f"def handler_number_{n}(request_payload):\n"
+        "    return process_the_payload(request_payload)\n"
+        for n in range(150)
+    )
+    context = make_context(
+        {"src/app/a.py": "", "src/app/b.py": block},
+        changed=[
+            changed_file("src/app/a.py", added=[], removed=range(1, 301)),
+            changed_file("src/app/b.py", block, status="added"),
+        ],
+        base_files={"src/app/a.py": block},
+    )
+
+    result = SizeGate().run(context)
+
+    assert result.status == "pass"
+    assert (
+        result.summary
+        == "no findings (0 changed source lines in 2 files, 300 moved lines not counted)"
+    )
+
+
+def test_short_lines_do_not_count_as_moved_when_only_they_match() -> None:
+    base = "".join("    return None\n" for _ in range(300))
+    head = "".join("    else:\n" for _ in range(10)) + base
+    context = make_context(
+        {"src/app/a.py": "", "src/app/b.py": head},
+        changed=[
+            changed_file("src/app/a.py", added=[], removed=range(1, 301)),
+            changed_file("src/app/b.py", head, status="added"),
+        ],
+        base_files={"src/app/a.py": base},
+    )
+
+    result = SizeGate().run(context)
+
+    assert [f.rule for f in result.findings] == ["size/too-many-lines"]

@@ -379,3 +379,38 @@ def test_reports_a_weakened_test_when_a_parametrized_case_is_dropped() -> None:
     (finding,) = _gate().run(_edited(head, base)).findings
 
     assert (finding.rule, finding.line) == ("tests/test-weakened", 4)
+
+
+def test_moved_functions_need_no_new_test_when_their_logic_is_unchanged() -> None:
+    helper = "def shout(text):\n    if not text:\n        return ''\n    return text.upper()\n"
+    context = make_context(
+        {"src/app/cli.py": "from app.text import shout\n", "src/app/text.py": helper},
+        changed=[
+            changed_file("src/app/cli.py", added=[1], removed=[1, 2, 3, 4]),
+            changed_file("src/app/text.py", helper, status="added"),
+        ],
+        base_files={"src/app/cli.py": helper},
+    )
+
+    result = tests_gate.TestsGate().run(context)
+
+    assert [f.rule for f in result.findings] == []
+
+
+def test_a_moved_function_that_was_also_edited_still_needs_a_test() -> None:
+    helper = "def shout(text):\n    return text.upper()\n"
+    edited = "def shout(text):\n    return text.upper() + '!'\n"
+    context = make_context(
+        {"src/app/cli.py": "from app.text import shout\n", "src/app/text.py": edited},
+        changed=[
+            changed_file("src/app/cli.py", added=[1], removed=[1, 2]),
+            changed_file("src/app/text.py", edited, status="added"),
+        ],
+        base_files={"src/app/cli.py": helper},
+    )
+
+    result = tests_gate.TestsGate().run(context)
+
+    assert [(f.rule, f.path) for f in result.findings] == [
+        ("tests/missing-tests", "src/app/text.py")
+    ]

@@ -15,6 +15,7 @@ from backdev.application.globs import PathPatterns
 from backdev.domain.changes import ChangedFile
 from backdev.domain.findings import Finding, GateResult
 from backdev.gates.size.churn import formatting_churn
+from backdev.gates.size.moved import moved_line_pairs
 
 GATE_ID = "size"
 DEFAULT_MAX_LINES = 400
@@ -41,7 +42,8 @@ class SizeGate:
             return GateResult.skipped(
                 GATE_ID, "no source file changed (only tests, docs or excluded files)"
             )
-        lines = sum(f.changed_line_count for f in counted)
+        moved = moved_line_pairs(context, counted)
+        lines = sum(f.changed_line_count for f in counted) - 2 * moved
         findings = _budget_findings(context, counted, lines)
         findings += [
             churn
@@ -50,11 +52,12 @@ class SizeGate:
             if (churn := _churn_finding(context, f)) is not None
         ]
         files = len(counted)
+        moved_note = f", {moved} moved lines not counted" if moved else ""
         return GateResult.judged(
             GATE_ID,
             findings,
             f"{lines} changed source line{'' if lines == 1 else 's'} "
-            f"in {files} file{'' if files == 1 else 's'}",
+            f"in {files} file{'' if files == 1 else 's'}{moved_note}",
         )
 
 

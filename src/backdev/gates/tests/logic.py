@@ -11,6 +11,7 @@ and type variables.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
 MODULE = "<module>"
 _DECLARING_CALLS = frozenset(
@@ -18,8 +19,14 @@ _DECLARING_CALLS = frozenset(
 )
 
 
-def changed_units(base: str | None, head: str) -> tuple[str, ...] | str:
-    """Units present at head whose logic differs from base, or why head cannot be parsed."""
+def changed_units(
+    base: str | None, head: str, elsewhere: frozenset[str] = frozenset()
+) -> tuple[str, ...] | str:
+    """Units present at head whose logic differs from base, or why head cannot be parsed.
+
+    A unit whose logic is one of `elsewhere` (the units the changed files had at base)
+    was moved, not changed: moving a tested function to another module needs no test.
+    """
     try:
         after = logic_units(head)
     except (SyntaxError, ValueError) as exc:
@@ -29,7 +36,23 @@ def changed_units(base: str | None, head: str) -> tuple[str, ...] | str:
         before = logic_units(base) if base is not None else {}
     except (SyntaxError, ValueError):
         before = {}
-    return tuple(name for name, shape in after.items() if before.get(name) != shape)
+    return tuple(
+        name
+        for name, shape in after.items()
+        if before.get(name) != shape and shape not in elsewhere
+    )
+
+
+def base_shapes(texts: Iterable[str]) -> frozenset[str]:
+    """Every unit's logic in the given module texts (unparsable ones are left out)."""
+    shapes: set[str] = set()
+    for text in texts:
+        try:
+            shapes.update(logic_units(text).values())
+        except (SyntaxError, ValueError):
+            # An unparsable base file offers no unit to have moved from; nothing to add.
+            continue
+    return frozenset(shapes)
 
 
 def logic_units(text: str) -> dict[str, str]:

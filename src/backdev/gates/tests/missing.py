@@ -14,7 +14,7 @@ from backdev.application.gates import GateContext
 from backdev.application.globs import PathPatterns
 from backdev.domain.changes import ChangedFile
 from backdev.domain.findings import Finding
-from backdev.gates.tests.logic import MODULE, changed_units
+from backdev.gates.tests.logic import MODULE, base_shapes, changed_units
 
 RULE = "tests/missing-tests"
 UNPARSABLE = "tests/unparsable-file"
@@ -30,6 +30,12 @@ def missing_tests(context: GateContext, sources: Sequence[ChangedFile]) -> list[
     ):
         return []
     skipped = PathPatterns(NOT_PRODUCT_CODE)
+    moved_from = base_shapes(
+        text
+        for f in context.change.files
+        if f.old_path and f.old_path.endswith(".py") and not context.is_test(f.old_path)
+        if (text := context.read_base(f.old_path)) is not None
+    )
     findings: list[Finding] = []
     for changed in sources:
         if skipped.matches(changed.path) or not changed.added_lines:
@@ -38,7 +44,7 @@ def missing_tests(context: GateContext, sources: Sequence[ChangedFile]) -> list[
         if head is None:
             continue
         base = context.read_base(changed.old_path) if changed.old_path else None
-        units = changed_units(base, head)
+        units = changed_units(base, head, moved_from)
         if isinstance(units, str):
             findings.append(unparsable(changed.path, units, "whether its logic changed"))
         elif units:
