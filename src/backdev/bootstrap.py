@@ -7,6 +7,7 @@ The heavier adapters of `check` are imported inside `check_services`, so that
 
 from __future__ import annotations
 
+from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -18,10 +19,18 @@ from backdev.adapters.principles_file import MarkdownPrinciplesParser
 from backdev.adapters.project_files import LocalProjectFiles
 from backdev.adapters.project_layout import GitRepositoryLocator, PackageLayoutProbe
 from backdev.adapters.pyproject_config import PyprojectConfigSource
+from backdev.application.attest import attest
 from backdev.application.check import CheckServices
 from backdev.application.gates import BrokenPluginGate, Gate
 from backdev.application.init_project import InitReport, init_project
 from backdev.application.lint import SpecParsers
+from backdev.application.ports import Attestation
+from backdev.application.specs import load_specs
+from backdev.application.trace import TraceServices
+from backdev.domain.config import DEFAULT_TESTS
+
+ATTESTATIONS = "docs/engineering/attestations.md"
+"""Committed, so that a clean clone in CI sees every attestation (DESIGN.md §3)."""
 
 
 def spec_parsers(cwd: Path) -> SpecParsers:
@@ -50,9 +59,15 @@ def run_init(cwd: Path) -> InitReport:
 
 def builtin_gates() -> list[Gate]:
     """The built-in gates, in the order reports list them."""
+    from backdev.gates.acceptance import AcceptanceGate
     from backdev.gates.architecture import ArchitectureGate
+    from backdev.gates.behaviour_preserved import BehaviourPreservedGate
+    from backdev.gates.checks import ChecksGate
+    from backdev.gates.coverage import CoverageGate
     from backdev.gates.docs import DocsGate
+    from backdev.gates.dod import DodGate
     from backdev.gates.privacy import PrivacyGate
+    from backdev.gates.regression_proof import RegressionProofGate
     from backdev.gates.scope import ScopeGate
     from backdev.gates.secrets import SecretsGate
     from backdev.gates.security import SecurityGate
@@ -68,13 +83,22 @@ def builtin_gates() -> list[Gate]:
         SecurityGate(),
         TestsGate(),
         DocsGate(),
+        CoverageGate(),
+        AcceptanceGate(),
+        ChecksGate(),
+        RegressionProofGate(),
+        BehaviourPreservedGate(),
+        DodGate(),
     ]
 
 
 def check_services(cwd: Path) -> CheckServices:
     """Everything `backdev check` needs for the repository at `cwd`."""
+    from backdev.adapters.attestations_file import MarkdownAttestationStore
     from backdev.adapters.git_diff import GitDiffSource
     from backdev.adapters.import_graph import GrimpImportGraphSource
+    from backdev.adapters.project_commands import LocalProjectCommands
+    from backdev.adapters.pytest_runner import PytestRunner
     from backdev.adapters.ruff_patterns import RuffPatternScanner
     from backdev.adapters.secret_scanner import DetectSecretsScanner
 
@@ -84,6 +108,7 @@ def check_services(cwd: Path) -> CheckServices:
     # An invalid config is reported by the use case; here the default baseline serves.
     config = specs.config.load(root).value
     baseline = config.gates.get("secrets", {}).get("baseline") if config else None
+    python = config.python if config else None
     return CheckServices(
         specs=specs,
         diff=diff,
@@ -91,6 +116,9 @@ def check_services(cwd: Path) -> CheckServices:
         secrets=DetectSecretsScanner(root, str(baseline or ".secrets.baseline")),
         patterns=RuffPatternScanner(),
         gates=[*builtin_gates(), *plugin_gates()],
+        tests=PytestRunner(root, python, tests=config.tests if config else DEFAULT_TESTS),
+        commands=LocalProjectCommands(root, python, config.checks if config else {}),
+        attestations=MarkdownAttestationStore(root),
     )
 
 
@@ -108,3 +136,37 @@ def plugin_gates() -> list[Gate]:
         except Exception as exc:  # a plugin's bug must not stop the built-in gates
             gates.append(BrokenPluginGate(entry.name, f"{type(exc).__name__}: {exc}"))
     return gates
+
+
+def trace_services(cwd: Path) -> TraceServices:
+    """What `backdev trace` needs: the spec parsers and the project's test runner."""
+    from backdev.adapters.pytest_runner import PytestRunner
+
+    specs = spec_parsers(cwd)
+    root = specs.files.root()
+    config = specs.config.load(root).value
+    python = config.python if config else None
+    return TraceServices(
+        specs=specs,
+        tests=PytestRunner(root, python, tests=config.tests if config else DEFAULT_TESTS),
+    )
+
+
+def run_attest(cwd: Path, item: str, by: str, note: str, revision: str) -> tuple[Attestation, str]:
+    """`backdev attest`: record that a manual DoD item holds for `revision` (a commit).
+
+    Returns the attestation and the attestations file it was appended to.
+    """
+    from backdev.adapters.attestations_file import MarkdownAttestationStore
+    from backdev.adapters.git_command import GitCommand
+    from backdev.adapters.git_revisions import resolve_commit
+
+    specs = spec_parsers(cwd)
+    root = specs.files.root()
+    loaded = load_specs(specs, root, None)
+    commit = resolve_commit(GitCommand(root), revision, "--commit")
+    store = MarkdownAttestationStore(root, ATTESTATIONS)
+    attestation = attest(
+        loaded.dod, item, by=by, note=note, commit=commit, store=store, today=date.today()
+    )
+    return attestation, ATTESTATIONS

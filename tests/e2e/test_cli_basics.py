@@ -35,7 +35,7 @@ def test_version_is_printed_when_asked(capsys: pytest.CaptureFixture[str]) -> No
     assert capsys.readouterr().out.strip() == f"backdev {__version__}"
 
 
-@pytest.mark.parametrize("command", ["init", "lint", "check"])
+@pytest.mark.parametrize("command", ["init", "lint", "check", "trace", "attest"])
 def test_every_command_has_help_with_an_example(
     command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

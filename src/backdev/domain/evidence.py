@@ -24,6 +24,8 @@ def _empty() -> Mapping[int, frozenset[str]]:
 class TestLink:
     """A test linked to a criterion, and how the link was made (marker is the strongest)."""
 
+    __test__ = False  # a domain value, not a test class for pytest to collect
+
     criterion: str
     source: LinkSource
 
@@ -36,6 +38,8 @@ class TestResult:
     locate the test function (line 0 when unknown); `message` is the short reason
     for a failure, error or skip.
     """
+
+    __test__ = False  # a domain value, not a test class for pytest to collect
 
     nodeid: str
     outcome: Outcome
@@ -82,6 +86,8 @@ class TestEvidence:
     could not be collected, pytest or coverage is missing, the run timed out): it
     says what happened, and `output` holds the tail of what the run printed.
     """
+
+    __test__ = False  # a domain value, not a test class for pytest to collect
 
     revision: str
     command: tuple[str, ...]

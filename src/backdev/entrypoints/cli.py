@@ -10,7 +10,7 @@ from rich.console import Console
 
 from backdev import __version__
 from backdev.domain.errors import ExitCode
-from backdev.entrypoints.commands import check, init, lint
+from backdev.entrypoints.commands import attest, check, init, lint, trace
 from backdev.entrypoints.errors import run_guarded
 
 app = typer.Typer(
@@ -60,3 +60,5 @@ def _root(
 app.command()(init.init)
 app.command()(lint.lint)
 app.command()(check.check)
+app.command()(trace.trace)
+app.command()(attest.attest)

@@ -1,0 +1,212 @@
+"""Benchmark: backdev's one instrumented test run against a plain `pytest` run of the same suite.
+
+The suite is a real project's, from its sdist on PyPI (default: attrs, about 1,400 tests,
+many of them hypothesis-driven; `--project more-itertools==11.2.1` for another). The
+sdist and a throwaway virtual environment with pytest, coverage.py and the project's test
+dependencies live in benchmarks/.cache/ (gitignored). Each round times, in alternating
+order, a plain `python -m pytest` and backdev's `PytestRunner.run(WORKTREE)` — coverage.py
+with branches and per-test contexts, the `ac` plugin, and reading the data into evidence.
+`--variants` also times coverage.py alone in cheaper settings, to show where the time goes.
+
+Run from the repository root, in the dev environment:
+
+    python benchmarks/evidence_overhead.py [--runs 5] [--project attrs==26.1.0] [--variants]
+
+Needs network access to PyPI the first time; prints a table and writes
+benchmarks/results/evidence_overhead.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from backdev.adapters.pytest_runner import PytestRunner
+from backdev.adapters.pytest_runner.command import coverage_rc, run_environment, source_roots
+from backdev.domain.changes import WORKTREE
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+TEST_DEPS = {
+    "attrs": ["hypothesis", "cloudpickle", "pympler"],
+    "more-itertools": [],
+}
+TOOLS = ["pytest==9.2.0", "coverage==7.17.5"]
+TARGET = 1.3
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--project", default="attrs==26.1.0")
+    parser.add_argument("--variants", action="store_true")
+    args = parser.parse_args()
+    name = args.project.split("==")[0]
+    python = _venv(TEST_DEPS.get(name, []))
+    tree = _project(args.project)
+    timings = _measure(tree, python, args.runs, args.variants)
+    report = _report(args, python, timings)
+    print(_table(report, timings))
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    (results / "evidence_overhead.json").write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+def _measure(tree: Path, python: str, runs: int, variants: bool) -> dict[str, list[float]]:
+    runner = PytestRunner(tree, python=python, timeout=3600)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in source_roots(tree))}
+    plain = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    cases: dict[str, Callable[[], None]] = {
+        "plain pytest": lambda: _run(plain, tree, env),
+        "backdev run (branches + contexts + plugin + reading)": lambda: _evidence(runner),
+    }
+    if variants:
+        for label, edit in (
+            ("coverage.py, branches + contexts", lambda rc: rc),
+            ("coverage.py, branches, no contexts", _no_contexts),
+            ("coverage.py, lines only", lambda rc: _no_contexts(rc).replace("branch = True", "")),
+        ):
+            cases[label] = _coverage_case(tree, python, edit(_rc(tree)))
+    timings: dict[str, list[float]] = {label: [] for label in cases}
+    for case in cases.values():  # warm-up: bytecode caches, hypothesis database
+        case()
+    for round_ in range(runs):
+        order = list(cases.items())
+        if round_ % 2:
+            order.reverse()
+        for label, case in order:
+            started = time.perf_counter()
+            case()
+            timings[label].append(time.perf_counter() - started)
+            print(f"round {round_ + 1}: {label}: {timings[label][-1]:.2f} s", file=sys.stderr)
+    return timings
+
+
+def _evidence(runner: PytestRunner) -> None:
+    evidence = runner.run(WORKTREE)
+    if evidence.problem:
+        raise SystemExit(f"backdev's run produced no evidence: {evidence.problem}")
+
+
+def _coverage_case(tree: Path, python: str, rc: str) -> Callable[[], None]:
+    state = tree / ".backdev-bench"
+    state.mkdir(exist_ok=True)
+    rcfile = state / f"rc-{abs(hash(rc))}"
+    rcfile.write_text(rc)
+    argv = [python, "-m", "coverage", "run", f"--rcfile={rcfile}", "-m", "pytest", "-q"]
+    argv += ["-p", "no:cacheprovider"]
+    env = run_environment(os.environ, state, state / "records", tree)
+    return lambda: _run(argv, tree, env)
+
+
+def _rc(tree: Path) -> str:
+    return coverage_rc(tree, tree / ".backdev-bench" / "coverage.sqlite")
+
+
+def _no_contexts(rc: str) -> str:
+    return rc.replace("dynamic_context = test_function", "")
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, check=False)
+    if done.returncode not in (0, 1):
+        tail = done.stdout.decode(errors="replace")[-2000:]
+        raise SystemExit(f"{argv[:4]} exited {done.returncode}:\n{tail}")
+
+
+def _venv(extra: list[str]) -> str:
+    venv = CACHE / "venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(python), "-m", "pip", "install", "-q", *TOOLS, *extra]
+    subprocess.run(pip, check=True)
+    return str(python)
+
+
+def _project(spec: str) -> Path:
+    sdists = CACHE / "sdist"
+    sdists.mkdir(parents=True, exist_ok=True)
+    download = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
+    subprocess.run([*download, "-d", str(sdists), spec], check=True, capture_output=True)
+    name, version = spec.split("==")
+    (archive,) = [p for p in sdists.glob("*.tar.gz") if _matches(p.name, name, version)]
+    tree = CACHE / "projects" / archive.name.removesuffix(".tar.gz")
+    if not tree.exists():
+        tree.parent.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(archive) as tar:
+            tar.extractall(tree.parent, filter="data")
+    shutil.rmtree(tree / ".backdev", ignore_errors=True)
+    return tree
+
+
+def _matches(filename: str, name: str, version: str) -> bool:
+    normal = name.replace("-", "_").lower()
+    return filename.lower().startswith(f"{normal}-{version}")
+
+
+def _report(
+    args: argparse.Namespace, python: str, timings: dict[str, list[float]]
+) -> dict[str, object]:
+    plain = statistics.median(timings["plain pytest"])
+    rows = [
+        {
+            "command": label,
+            "median_s": round(statistics.median(values), 2),
+            "min_s": round(min(values), 2),
+            "max_s": round(max(values), 2),
+            "ratio_to_plain": round(statistics.median(values) / plain, 2),
+        }
+        for label, values in timings.items()
+    ]
+    version = subprocess.run(
+        [python, "-c", "import coverage, pytest; print(coverage.__version__, pytest.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return {
+        "project": args.project,
+        "runs": args.runs,
+        "date": date.today().isoformat(),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
+        "python": platform.python_version(),
+        "coverage": version[0],
+        "pytest": version[1],
+        "target_ratio": TARGET,
+        "rows": rows,
+    }
+
+
+def _table(report: dict[str, object], timings: dict[str, list[float]]) -> str:
+    plain = statistics.median(timings["plain pytest"])
+    lines = [
+        f"{report['project']} — median of {report['runs']}, {report['machine']},"
+        f" Python {report['python']}, coverage {report['coverage']}, pytest {report['pytest']}",
+        "",
+        "| command | median s | min s | max s | × plain |",
+        "|---|---|---|---|---|",
+    ]
+    for label, values in timings.items():
+        median = statistics.median(values)
+        lines.append(
+            f"| {label} | {median:.2f} | {min(values):.2f} | {max(values):.2f}"
+            f" | {median / plain:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
