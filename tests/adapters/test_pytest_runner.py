@@ -23,7 +23,7 @@ from backdev.adapters.pytest_runner.command import (
     pytest_command,
     run_environment,
 )
-from backdev.adapters.pytest_runner.coverage_reader import read_coverage
+from backdev.adapters.pytest_runner.coverage_reader import CoverageReadError, read_coverage
 from backdev.adapters.pytest_runner.plugin_source import PLUGIN_MODULE, install_plugin, plugin_text
 from backdev.adapters.pytest_runner.process import read_tail, run_logged
 from backdev.adapters.pytest_runner.records import read_records
@@ -331,6 +331,14 @@ def test_project_exclusions_apply_when_its_coverage_config_has_them(tmp_path: Pa
     found = read_coverage(data_file, tmp_path, {}, lambda path: True)["src/pkg/mod.py"]
 
     assert found.statements == {1, 2, 3}
+
+
+def test_an_unreadable_data_file_is_an_error_when_coverage_cannot_open_it(tmp_path: Path) -> None:
+    data_file = tmp_path / "coverage.sqlite"
+    data_file.write_text("not a database, " * 100)
+
+    with pytest.raises(CoverageReadError):
+        read_coverage(data_file, tmp_path, {}, lambda path: True)
 
 
 # --- the process and the tree -------------------------------------------------------

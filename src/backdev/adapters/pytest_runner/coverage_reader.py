@@ -30,6 +30,10 @@ from backdev.domain.evidence import FileCoverage
 _Arc = tuple[int, int]
 
 
+class CoverageReadError(Exception):
+    """The data file exists but coverage.py cannot read it (e.g. another schema version)."""
+
+
 def read_coverage(
     data_file: Path,
     tree: Path,
@@ -44,10 +48,14 @@ def read_coverage(
     if not data_file.is_file():
         return {}
     data = CoverageData(basename=str(data_file))
-    data.read()
+    try:
+        data.read()
+        measured = data.measured_files()
+    except CoverageException as exc:
+        raise CoverageReadError(str(exc)) from exc
     exclude, partial = _exclusions(tree)
     found: dict[str, FileCoverage] = {}
-    for name in sorted(data.measured_files()):
+    for name in sorted(measured):
         path = name.replace("\\", "/")
         if Path(name).is_absolute() or not path.endswith(".py") or not keep(path):
             continue

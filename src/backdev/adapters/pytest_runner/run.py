@@ -17,7 +17,7 @@ from backdev.adapters.pytest_runner.command import (
     pytest_command,
     run_environment,
 )
-from backdev.adapters.pytest_runner.coverage_reader import read_coverage
+from backdev.adapters.pytest_runner.coverage_reader import CoverageReadError, read_coverage
 from backdev.adapters.pytest_runner.plugin_source import install_plugin
 from backdev.adapters.pytest_runner.process import Finished, run_logged
 from backdev.adapters.pytest_runner.records import RunRecords, read_records
@@ -77,6 +77,10 @@ class PytestRunner:
                 return self._run_in(tree, revision, tuple(selection))
         except (TreeError, BackdevError) as exc:
             return TestEvidence(revision, (), -1, problem=str(exc))
+        except OSError as exc:
+            return TestEvidence(
+                revision, (), -1, problem=f"the test run could not be prepared: {exc}"
+            )
 
     def _run_in(self, tree: Path, revision: str, selection: tuple[str, ...]) -> TestEvidence:
         state = tree / ".backdev"
@@ -105,9 +109,12 @@ class PytestRunner:
             finished = run_logged(argv, tree, env, self._timeout, run_dir / "output.log")
             records = read_records(records_file)
             problem = self._problem(finished, records)
-            coverage = (
-                {} if problem else read_coverage(data_file, tree, records.contexts, self._is_source)
-            )
+            coverage = {}
+            if problem is None:
+                try:
+                    coverage = read_coverage(data_file, tree, records.contexts, self._is_source)
+                except CoverageReadError as exc:
+                    problem = f"the coverage data could not be read: {exc}"
             return TestEvidence(
                 revision=revision,
                 command=argv,
