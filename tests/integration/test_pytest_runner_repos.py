@@ -347,6 +347,7 @@ def test_collection_errors_are_a_problem_when_test_modules_cannot_be_imported(
     }
     assert "missing_module" in evidence.output
     assert evidence.coverage == {}
+    assert evidence.fix.startswith("fix the error in tests/test_broken.py")
 
 
 def test_a_failing_suite_is_evidence_not_a_problem_when_it_collects(
@@ -389,6 +390,11 @@ def test_missing_tools_are_a_problem_when_the_interpreter_lacks_them(
     assert no_pytest.problem.startswith(f"pytest is not installed for {coverage_only}")
     assert no_python.problem is not None
     assert no_python.problem.startswith("the project's Python interpreter could not be started")
+    assert no_coverage.fix == (
+        f"run `{empty} -m pip install coverage`, or set [tool.backdev] python"
+    )
+    assert no_pytest.fix.startswith(f"run `{coverage_only} -m pip install pytest`")
+    assert no_python.fix.startswith("set [tool.backdev] python")
     assert repo.git("status", "--porcelain") == ""
 
 

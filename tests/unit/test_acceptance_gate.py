@@ -205,3 +205,18 @@ def test_says_its_linked_test_did_not_pass_when_the_only_linked_test_errored() -
 
     assert finding.rule == "acceptance/linked-test-failed"
     assert "its linked test did not pass (tests/test_reset.py::test_two error)" in finding.message
+
+
+def test_the_runners_fix_is_the_findings_fix_when_the_runner_knows_the_cause() -> None:
+    evidence = Evidence(
+        WORKTREE,
+        ("pytest",),
+        1,
+        problem="coverage is not installed for /venv/bin/python",
+        fix="run `/venv/bin/python -m pip install coverage`, or set [tool.backdev] python",
+    )
+    context = make_context(CHANGE, feature=_feature(), tests=FakeTestRunner({WORKTREE: evidence}))
+
+    (finding,) = _run(context).findings
+
+    assert finding.fix == evidence.fix

@@ -97,6 +97,8 @@ class TestEvidence:
     problem: str | None = None
     output: str = ""
     seconds: float = 0.0
+    fix: str = ""
+    """How to make the run produce evidence, when the runner can tell (e.g. what to install)."""
 
     def for_criterion(self, criterion: str) -> tuple[TestResult, ...]:
         """The tests linked to `criterion`, in run order."""

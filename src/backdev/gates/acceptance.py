@@ -77,8 +77,8 @@ def _no_evidence(evidence: TestEvidence) -> Finding:
         line=0,
         message=f"the project's tests could not produce evidence ({evidence.problem}), "
         "so no acceptance criterion can be shown to be satisfied",
-        fix="make the test suite collect and run (`pytest` at the repository root), "
-        "then check again",
+        fix=evidence.fix
+        or "make the test suite collect and run (`pytest` at the repository root), then check",
         evidence=evidence.output[-_OUTPUT_TAIL:].strip(),
     )
 

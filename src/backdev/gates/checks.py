@@ -91,7 +91,7 @@ def _from_evidence(command: ProjectCommand, evidence: TestEvidence) -> tuple[Fin
             f"the project's tests (`{shown}`, from {command.origin}) produced no result: "
             f"{evidence.problem}"
         )
-        fix = f"run `{shown}` and make the suite run"
+        fix = evidence.fix or f"run `{shown}` and make the suite run"
         return _failed(message, fix, evidence.output), "✗ (no result)"
     tally = _tally(evidence)
     if evidence.exit_code != 0:

@@ -124,6 +124,7 @@ class PytestRunner:
                 problem=problem,
                 output=finished.output,
                 seconds=finished.seconds,
+                fix=self._fix(finished, records) if problem else "",
             )
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
@@ -156,6 +157,21 @@ class PytestRunner:
                 f" {finished.exit_code}: coverage.py failed after the tests"
             )
         return None
+
+    def _fix(self, finished: Finished, records: RunRecords) -> str:
+        """The one step that makes the next run produce evidence, when the cause is known."""
+        if finished.failed_to_start:
+            return "set [tool.backdev] python to the interpreter of the project's environment"
+        if finished.timed_out:
+            return "make the suite faster or select fewer tests; the run is stopped at the timeout"
+        if records.collect_errors:
+            first = records.collect_errors[0].nodeid
+            return f"fix the error in {first} (`pytest --collect-only` shows it), then check again"
+        missing = _MISSING_MODULE.search(finished.output) if records.exit_status is None else None
+        if missing:
+            module = missing.group(1)
+            return f"run `{self._python} -m pip install {module}`, or set [tool.backdev] python"
+        return ""
 
     def _no_session(self, finished: Finished) -> str:
         missing = _MISSING_MODULE.search(finished.output)

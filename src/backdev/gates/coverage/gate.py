@@ -65,7 +65,7 @@ class CoverageGate:
         if problem is None and not evidence.coverage:
             problem = "the test run recorded no coverage data"
         if problem is not None:
-            finding = _no_evidence(problem, evidence.output)
+            finding = _no_evidence(problem, evidence.output, evidence.fix)
             return GateResult.judged(GATE_ID, [finding], "the project's test run")
         measured: list[MeasuredFile] = []
         findings: list[Finding] = []
@@ -145,7 +145,7 @@ def _unmeasured(file: ChangedFile, code: frozenset[int]) -> list[Finding]:
     ]
 
 
-def _no_evidence(problem: str, output: str) -> Finding:
+def _no_evidence(problem: str, output: str, fix: str = "") -> Finding:
     return Finding(
         rule=NO_EVIDENCE,
         severity="error",
@@ -153,8 +153,8 @@ def _no_evidence(problem: str, output: str) -> Finding:
         line=0,
         message=f"the project's tests could not produce coverage evidence ({problem}), "
         "so no changed line can be shown to be tested",
-        fix="make the test suite collect and run (`pytest` at the repository root), "
-        "then check again",
+        fix=fix
+        or "make the test suite collect and run (`pytest` at the repository root), then check",
         evidence=output[-_OUTPUT_TAIL:].strip(),
     )
 
