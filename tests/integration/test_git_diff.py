@@ -665,3 +665,23 @@ def test_cli_exits_2_when_run_outside_a_git_repository(
 
     assert (code, out) == (2, "")
     assert "is not inside a git repository" in " ".join(err.split())
+
+
+def test_a_same_size_edit_with_the_recorded_mtime_is_seen_when_git_deems_it_racy(
+    repo: GitRepo,
+) -> None:
+    path = repo.root / "cart.py"
+    repo.write("cart.py", "total = 3\n")
+    old = path.stat().st_mtime_ns - 10_000_000_000
+    os.utime(path, ns=(old, old))
+    base = repo.commit("base")
+    path.write_text("total = 4\n")
+    # The edit keeps the size and the mtime the index recorded, and the index carries
+    # that same instant: a "racily clean" entry, which git re-reads by content. A copy of
+    # the index with a newer mtime would make git trust the stat data and miss the edit.
+    os.utime(path, ns=(old, old))
+    os.utime(repo.root / ".git" / "index", ns=(old, old))
+
+    change = _change(repo, base)
+
+    assert _shape(_only(change, "cart.py")) == ("modified", {1}, {1})

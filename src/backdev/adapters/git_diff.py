@@ -92,7 +92,10 @@ class GitDiffSource:
             # so the repository's own index is never locked or rewritten.
             copy = Path(scratch) / "index"
             if index.is_file():
-                shutil.copyfile(index, copy)
+                # copy2 keeps the index's mtime: git compares it with each file's mtime to
+                # spot "racily clean" entries, files changed in the same second as the index
+                # was written, and re-reads those; a newer copy would hide such a change.
+                shutil.copy2(index, copy)
             private = git.with_env({"GIT_INDEX_FILE": str(copy)})
             tracked = parse_diff(private.output("diff", *DIFF_OPTIONS, base, "--"))
         untracked = {f.path: f for f in untracked_files(git)}
