@@ -171,6 +171,7 @@ def _coverage_config(tree: Path) -> Path | None:
         try:
             parser.read(tree / name, encoding="utf-8")
         except (configparser.Error, UnicodeDecodeError):
+            # An unreadable setup.cfg or tox.ini holds no coverage settings we could use.
             continue
         if any(section.startswith("coverage:") for section in parser.sections()):
             return tree / name

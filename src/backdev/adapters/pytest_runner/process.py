@@ -84,4 +84,4 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
         else:  # pragma: no cover - Windows has no process groups of this kind
             process.kill()
     except ProcessLookupError:
-        pass
+        pass  # the run ended by itself between the timeout and the kill: nothing to stop
