@@ -20,7 +20,7 @@ from backdev.application.ports import (
 from backdev.domain.changes import ChangedFile, ChangeSet
 from backdev.domain.config import BackdevConfig
 from backdev.domain.dod import DefinitionOfDone, OptionValue
-from backdev.domain.features import Feature
+from backdev.domain.features import Feature, Workflow
 from backdev.domain.findings import Finding, GateResult
 from backdev.domain.principles import Principles
 
@@ -148,3 +148,21 @@ class BrokenPluginGate:
             evidence=self._reason,
         )
         return GateResult(self._id, "fail", "plugin could not be loaded", (finding,))
+
+
+def feature_or_skip(
+    context: GateContext, gate: str, workflow: Workflow | None = None
+) -> Feature | GateResult:
+    """The change's feature, or the `skip` of a gate that judges one when there is none.
+
+    With `workflow`, a feature of another workflow is a skip too.
+    """
+    feature = context.feature
+    if feature is None:
+        return GateResult.skipped(gate, "no feature given: pass --feature or a `Feature:` trailer")
+    if workflow is not None and feature.workflow != workflow:
+        return GateResult.skipped(
+            gate,
+            f"not a {workflow} workflow (feature {feature.id} has `workflow: {feature.workflow}`)",
+        )
+    return feature

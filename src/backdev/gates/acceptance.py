@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backdev.application.gates import GateContext
+from backdev.application.gates import GateContext, feature_or_skip
 from backdev.application.trace import CriterionTrace, TracedTest, build_trace
 from backdev.domain.evidence import TestEvidence
 from backdev.domain.features import Feature
@@ -37,11 +37,9 @@ class AcceptanceGate:
 
     def run(self, context: GateContext) -> GateResult:
         """Trace each criterion through the head's test run and report the unproven ones."""
-        feature = context.feature
-        if feature is None:
-            return GateResult.skipped(
-                GATE_ID, "no feature given: pass --feature or a `Feature:` trailer"
-            )
+        feature = feature_or_skip(context, GATE_ID)
+        if isinstance(feature, GateResult):
+            return feature
         wanted = _wanted(context)
         unknown = [c for c in wanted or () if feature.criterion(c) is None]
         judged = [c for c in feature.criteria if wanted is None or c.id in wanted]

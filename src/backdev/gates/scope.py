@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from backdev.application.gates import GateContext
+from backdev.application.gates import GateContext, feature_or_skip
 from backdev.application.globs import PathPatterns
 from backdev.domain.changes import ChangedFile
 from backdev.domain.findings import Finding, GateResult
@@ -42,11 +42,9 @@ class ScopeGate:
 
     def run(self, context: GateContext) -> GateResult:
         """Judge every changed file against the feature's scope and the spec documents."""
-        feature = context.feature
-        if feature is None:
-            return GateResult.skipped(
-                GATE_ID, "no feature given: pass --feature or a `Feature:` trailer"
-            )
+        feature = feature_or_skip(context, GATE_ID)
+        if isinstance(feature, GateResult):
+            return feature
         if context.change.is_empty:
             return GateResult.skipped(GATE_ID, "the change is empty")
         specs = _spec_paths(context)

@@ -9,7 +9,7 @@ findings are still reported, but the gate never passes on them alone.
 
 from __future__ import annotations
 
-from backdev.application.gates import GateContext
+from backdev.application.gates import GateContext, feature_or_skip
 from backdev.domain.changes import ChangedFile
 from backdev.domain.findings import Finding, GateResult
 from backdev.gates.behaviour_preserved.api import signature_findings
@@ -29,17 +29,9 @@ class BehaviourPreservedGate:
 
     def run(self, context: GateContext) -> GateResult:
         """Compare the change's tests and modules with base; compare the suite's runs."""
-        feature = context.feature
-        if feature is None:
-            return GateResult.skipped(
-                GATE_ID, "no feature given: pass --feature or a `Feature:` trailer"
-            )
-        if feature.workflow != "refactor":
-            return GateResult.skipped(
-                GATE_ID,
-                f"not a refactor workflow (feature {feature.id} has "
-                f"`workflow: {feature.workflow}`)",
-            )
+        feature = feature_or_skip(context, GATE_ID, "refactor")
+        if isinstance(feature, GateResult):
+            return feature
         tests, broken_tests = _parsed(context, list(python_files(context, tests=True)))
         modules = list(python_files(context, tests=False))
         sources, broken_sources = _parsed(context, modules)

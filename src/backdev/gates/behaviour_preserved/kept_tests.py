@@ -9,13 +9,12 @@ argument is a change. New tests may be added.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from backdev.application.python_tests import TestFunction, collected_tests
 from backdev.domain.findings import Finding
 from backdev.gates.behaviour_preserved.source import GATE_ID, Versions
-
-_Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +45,13 @@ def kept_test_findings(files: list[Versions]) -> list[Finding]:
 
 def existing_tests(tree: ast.Module) -> Mapping[str, ExistingTest]:
     """Test qualname (`test_x`, `TestA::test_x`) -> the test, for tests pytest would collect."""
-    return {test.qualname: test for test in _tests(tree.body, "")}
+    return {
+        qualname: ExistingTest(qualname, node.lineno, _shape(node))
+        for qualname, node in collected_tests(tree)
+    }
 
 
-def _tests(body: list[ast.stmt], owner: str) -> Iterator[ExistingTest]:
-    for node in body:
-        if isinstance(node, _Function) and node.name.startswith("test"):
-            yield ExistingTest(_join(owner, node.name), node.lineno, _shape(node))
-        elif isinstance(node, ast.ClassDef) and (node.name.startswith("Test") or node.bases):
-            yield from _tests(node.body, _join(owner, node.name))
-
-
-def _shape(node: _Function) -> str:
+def _shape(node: TestFunction) -> str:
     # ast.dump leaves out line and column attributes by default: moving is not changing.
     parts = [*node.decorator_list, node.args, *node.body]
     kind = "async def" if isinstance(node, ast.AsyncFunctionDef) else "def"
@@ -90,7 +84,3 @@ def _changed(path: str, before: ExistingTest, after: ExistingTest) -> Finding:
         "revert the test to its base version; change behaviour in a feature or defect change",
         f"at base line {before.line}",
     )
-
-
-def _join(owner: str, name: str) -> str:
-    return f"{owner}::{name}" if owner else name

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from backdev.application.gates import GateContext
+from backdev.application.python_tests import collected_tests
 from backdev.domain.changes import ChangedFile
 
 _NOT_TEST_MODULES = frozenset({"conftest.py", "__init__.py"})
@@ -90,16 +91,7 @@ def find_tests(text: str, path: str) -> dict[str, int] | Unparsable:
         return Unparsable(path, exc.lineno or 1, f"line {exc.lineno}: {exc.msg}")
     except ValueError as exc:  # null bytes in the source
         return Unparsable(path, 1, str(exc))
-    return dict(_tests(tree.body, ""))
-
-
-def _tests(body: list[ast.stmt], owner: str) -> Iterator[tuple[str, int]]:
-    for node in body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            if node.name.startswith("test"):
-                yield (f"{owner}::{node.name}" if owner else node.name), node.lineno
-        elif isinstance(node, ast.ClassDef) and (node.name.startswith("Test") or node.bases):
-            yield from _tests(node.body, f"{owner}::{node.name}" if owner else node.name)
+    return {qualname: node.lineno for qualname, node in collected_tests(tree)}
 
 
 def _test_files(context: GateContext) -> Iterator[ChangedFile]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from backdev.application.gates import GateContext
+from backdev.application.gates import GateContext, feature_or_skip
 from backdev.application.ports import TestRunner
 from backdev.domain.evidence import TestEvidence
 from backdev.domain.findings import Finding, GateResult
@@ -33,16 +33,9 @@ class RegressionProofGate:
 
     def run(self, context: GateContext) -> GateResult:
         """Find the change's new tests and run them on the base; read their head outcomes."""
-        feature = context.feature
-        if feature is None:
-            return GateResult.skipped(
-                GATE_ID, "no feature given: pass --feature or a `Feature:` trailer"
-            )
-        if feature.workflow != "defect":
-            return GateResult.skipped(
-                GATE_ID,
-                f"not a defect workflow (feature {feature.id} has `workflow: {feature.workflow}`)",
-            )
+        feature = feature_or_skip(context, GATE_ID, "defect")
+        if isinstance(feature, GateResult):
+            return feature
         added = added_tests(context)
         findings = [_unparsable(u.path, u.line, u.reason) for u in added.unparsable]
         if not added.tests:
