@@ -239,3 +239,13 @@ def test_the_dod_gate_runs_last_and_sees_the_others_when_listed_first() -> None:
 
     assert last.seen == [("one", "two")]
     assert [g.gate for g in report.gates] == ["dod", "one", "two"]
+
+
+def test_request_options_win_over_the_config_when_the_caller_narrows_a_gate() -> None:
+    gate = RecordingGate("acceptance")
+    config = BackdevConfig(gates={"acceptance": {"criteria": ["AC-1", "AC-2"]}})
+    services, _ = _services([gate], config=config)
+
+    run_check(services, CheckRequest(options={"acceptance": {"criteria": ["AC-1"]}}))
+
+    assert dict(gate.seen[0].options) == {"criteria": ["AC-1"]}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backdev.application.redaction import HIDDEN, mask_evidence
+from backdev.application.redaction import HIDDEN, REDACTED_LINE, mask_evidence, redact_text
 from backdev.domain.findings import Finding, GateResult
 from tests.fakes.check import FakeSecretScanner
 
@@ -30,3 +30,22 @@ def test_the_result_is_unchanged_when_no_evidence_holds_a_secret() -> None:
     result = _result("requests.get(url, verify=False)")
 
     assert mask_evidence(result, FakeSecretScanner()) is result
+
+
+def test_text_keeps_lines_without_secrets_when_redacted() -> None:
+    text = "def f():\n    return 1\n"
+    assert redact_text(text, FakeSecretScanner()) == text
+
+
+def test_assigned_and_quoted_secrets_are_masked_when_text_is_redacted() -> None:
+    text = 'first\nAPI_KEY=SECRET-MARKER-9\ntoken = "SECRET-MARKER-2"\nlast'
+
+    redacted = redact_text(text, FakeSecretScanner())
+
+    assert redacted == 'first\nAPI_KEY=***\ntoken = "***"\nlast'
+
+
+def test_a_line_is_hidden_whole_when_masking_values_leaves_the_secret() -> None:
+    text = "ok\nprefix SECRET-MARKER-7 suffix"
+
+    assert redact_text(text, FakeSecretScanner()) == f"ok\n{REDACTED_LINE}"

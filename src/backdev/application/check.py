@@ -41,6 +41,9 @@ class CheckRequest:
     skip: tuple[str, ...] = ()
     show_all: bool = False
     """Also list findings that predate the change (e.g. legacy contract violations)."""
+    options: Mapping[str, Mapping[str, OptionValue | list[str]]] = field(default_factory=dict)
+    """Gate options that win over the DoD and `[tool.backdev.gates]` (the agent narrows
+    `acceptance` to the criteria of the steps done so far)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,7 @@ def run_check(
     change = services.diff.change(request.base, request.head)
     root = services.specs.files.root()
     specs = load_specs(services.specs, root, request.feature, change.trailers("Feature"))
-    plan = _Plan(plan_gates, _options(plan_gates, specs, request.show_all))
+    plan = _Plan(plan_gates, _options(plan_gates, specs, request))
     if change.is_empty:
         reason = "the change is empty: nothing to check"
         return CheckReport(
@@ -145,8 +148,10 @@ def select_gates(
     return tuple(chosen)
 
 
-def _options(gates: Sequence[Gate], specs: LoadedSpecs, show_all: bool) -> dict[str, GateOptions]:
-    """Options per gate: DoD annotations first, then `[tool.backdev.gates.<id>]` wins."""
+def _options(
+    gates: Sequence[Gate], specs: LoadedSpecs, request: CheckRequest
+) -> dict[str, GateOptions]:
+    """Options per gate: DoD annotations, then `[tool.backdev.gates.<id>]`, then the request."""
     options: dict[str, dict[str, OptionValue | list[str]]] = {gate.id: {} for gate in gates}
     if specs.dod is not None:
         for item in specs.dod.items:
@@ -155,7 +160,10 @@ def _options(gates: Sequence[Gate], specs: LoadedSpecs, show_all: bool) -> dict[
     for gate_id, table in specs.config.gates.items():
         if gate_id in options:
             options[gate_id].update(table)
-    if show_all:
+    for gate_id, table in request.options.items():
+        if gate_id in options:
+            options[gate_id].update(table)
+    if request.show_all:
         for table in options.values():
             table["all"] = True
     return dict(options)

@@ -31,3 +31,28 @@ def _masked(finding: Finding, scanner: SecretScanner) -> Finding:
         return finding
     masked = _QUOTED.sub(lambda m: f"{m.group(1)}***{m.group(1)}", finding.evidence)
     return replace(finding, evidence=masked if masked != finding.evidence else HIDDEN)
+
+
+_ASSIGNED = re.compile(r"""(?P<key>[\w.-]+\s*[:=]\s*)(?P<value>[^\s'"]\S*)""")
+REDACTED_LINE = "(line hidden by backdev: it holds a secret)"
+
+
+def redact_text(text: str, scanner: SecretScanner, path: str = "text") -> str:
+    """`text` with every secret the scanner finds masked, for anything sent to a model
+    or written to a transcript.
+
+    On a line with a secret, quoted values and `KEY=value` values become `***`; a
+    line whose secret survives that (found again by the scanner) is hidden whole.
+    """
+    lines = text.split("\n")
+    hits = scanner.scan(path, text, frozenset(range(1, len(lines) + 1)))
+    for line_number in sorted({hit.line for hit in hits}):
+        index = line_number - 1
+        if not 0 <= index < len(lines):
+            continue
+        line = _QUOTED.sub(lambda m: f"{m.group(1)}***{m.group(1)}", lines[index])
+        line = _ASSIGNED.sub(lambda m: f"{m.group('key')}***", line)
+        if scanner.scan(path, line, frozenset({1})):
+            line = REDACTED_LINE
+        lines[index] = line
+    return "\n".join(lines)
