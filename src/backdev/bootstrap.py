@@ -19,6 +19,8 @@ from backdev.adapters.principles_file import MarkdownPrinciplesParser
 from backdev.adapters.project_files import LocalProjectFiles
 from backdev.adapters.project_layout import GitRepositoryLocator, PackageLayoutProbe
 from backdev.adapters.pyproject_config import PyprojectConfigSource
+from backdev.agent.services import AgentServices
+from backdev.application.agent_ports import ChatModel, Clock, RunStore
 from backdev.application.attest import attest
 from backdev.application.check import CheckServices
 from backdev.application.gates import BrokenPluginGate, Gate
@@ -28,6 +30,8 @@ from backdev.application.ports import Attestation
 from backdev.application.specs import load_specs
 from backdev.application.trace import TraceServices
 from backdev.domain.config import DEFAULT_TESTS
+from backdev.domain.findings import CheckReport
+from backdev.domain.pricing import ModelId
 
 ATTESTATIONS = "docs/engineering/attestations.md"
 """Committed, so that a clean clone in CI sees every attestation (DESIGN.md §3)."""
@@ -170,3 +174,56 @@ def run_attest(cwd: Path, item: str, by: str, note: str, revision: str) -> tuple
         loaded.dod, item, by=by, note=note, commit=commit, store=store, today=date.today()
     )
     return attestation, ATTESTATIONS
+
+
+def agent_services(cwd: Path) -> AgentServices:
+    """Everything `backdev run` and `resume` need for the repository at `cwd`."""
+    import os
+
+    from backdev.adapters.escalation_files import MarkdownDossierStore
+    from backdev.adapters.llm.factory import build_chat_model
+    from backdev.adapters.run_git import GitRunRepository
+    from backdev.adapters.transcript_file import JsonlTranscript
+    from backdev.adapters.workspace import LocalWorkspace
+    from backdev.application.check import CheckRequest, run_check
+    from backdev.application.redaction import redact_text
+
+    checking = check_services(cwd)
+    root = checking.specs.files.root()
+    store, clock = run_records(cwd)
+    assert checking.tests is not None
+    assert checking.commands is not None
+    environment = dict(os.environ)
+
+    def check(request: CheckRequest) -> CheckReport:
+        return run_check(checking, request)
+
+    def model(model_id: ModelId) -> ChatModel:
+        return build_chat_model(model_id, environment, cwd)
+
+    def redact(text: str) -> str:
+        return redact_text(text, checking.secrets)
+
+    return AgentServices(
+        specs=checking.specs,
+        check=check,
+        tests=checking.tests,
+        models=model,
+        store=store,
+        transcript=JsonlTranscript(root / ".backdev" / "runs"),
+        workspace=LocalWorkspace(root),
+        git=GitRunRepository(root),
+        commands=checking.commands,
+        dossiers=MarkdownDossierStore(root),
+        redact=redact,
+        clock=clock,
+    )
+
+
+def run_records(cwd: Path) -> tuple[RunStore, Clock]:
+    """The run record of the repository at `cwd`, and the clock to stamp events with."""
+    from backdev.adapters.escalation_files import SystemClock
+    from backdev.adapters.run_store import SqliteRunStore
+
+    root = LocalProjectFiles(cwd).root()
+    return SqliteRunStore(root / ".backdev" / "runs.sqlite3"), SystemClock()

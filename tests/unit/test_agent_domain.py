@@ -16,7 +16,7 @@ from backdev.domain.conversation import (
 from backdev.domain.errors import ConfigError
 from backdev.domain.escalation import Escalation, render_dossier, role_rule_of
 from backdev.domain.findings import CheckReport, Finding, GateResult
-from backdev.domain.limits import Limits, LimitReached, Spent, check_limits
+from backdev.domain.limits import LimitReached, Limits, Spent, check_limits
 from backdev.domain.plan import Plan, PlannedStep, parse_plan
 from backdev.domain.pricing import ModelId, Price, parse_model_id, parse_price, price_for
 from backdev.domain.run_events import (
@@ -227,7 +227,8 @@ def test_run_state_folds_the_events_when_a_run_was_escalated_answered_and_resume
 def test_run_state_counts_repeats_and_keeps_the_open_escalation_when_unanswered() -> None:
     state = fold(1, _events()[:11])
     assert state.repeats == {"k1": 2, "k2": 1}
-    assert state.open_escalation is not None and state.open_escalation.number == 1
+    assert state.open_escalation is not None
+    assert state.open_escalation.number == 1
     assert state.outcome == "escalated"
 
 
@@ -253,7 +254,7 @@ def test_events_round_trip_through_json_when_stored_and_read_back() -> None:
     ],
 )
 def test_event_records_are_refused_when_malformed(record: dict[str, object]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"\S"):
         event_from_record(record)  # type: ignore[arg-type]
 
 
@@ -262,7 +263,7 @@ def test_model_turn_records_round_trip_when_written_to_a_transcript() -> None:
         "thinking", (ToolCall("c1", "read_file", {"path": "a.py"}),), Usage(5, 6), "tool_calls"
     )
     assert turn_from_record(json.loads(json.dumps(turn_to_record(turn)))) == turn
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a model-turn record"):
         turn_from_record({"type": "tool-call"})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be an object"):
         turn_from_record({"type": "model-turn", "tool_calls": [{"name": "x", "arguments": [1]}]})

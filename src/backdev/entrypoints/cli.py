@@ -10,7 +10,7 @@ from rich.console import Console
 
 from backdev import __version__
 from backdev.domain.errors import ExitCode
-from backdev.entrypoints.commands import attest, check, init, lint, trace
+from backdev.entrypoints.commands import attest, check, init, lint, run, runs, trace
 from backdev.entrypoints.errors import run_guarded
 
 app = typer.Typer(
@@ -62,3 +62,8 @@ app.command()(lint.lint)
 app.command()(check.check)
 app.command()(trace.trace)
 app.command()(attest.attest)
+app.command()(run.run)
+app.command()(run.resume)
+app.command()(runs.status)
+app.command()(runs.escalations)
+app.command()(runs.answer)

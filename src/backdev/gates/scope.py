@@ -14,21 +14,10 @@ from collections.abc import Sequence
 from backdev.application.gates import GateContext, feature_or_skip
 from backdev.application.globs import PathPatterns
 from backdev.domain.changes import ChangedFile
+from backdev.domain.file_kinds import DOCS_PATTERNS, MANIFEST_PATTERNS
 from backdev.domain.findings import Finding, GateResult
 
 GATE_ID = "scope"
-DOCS_PATTERNS: tuple[str, ...] = ("*.md", "*.rst", "docs/**")
-MANIFEST_PATTERNS: tuple[str, ...] = (
-    "pyproject.toml",
-    "setup.cfg",
-    "setup.py",
-    "requirements*.txt",
-    "requirements/*.txt",
-    "Pipfile",
-    "*.lock",
-    "package-lock.json",
-    "pnpm-lock.yaml",
-)
 _STATUS_LINE = re.compile(r"status\s*:")
 
 

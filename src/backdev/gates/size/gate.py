@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from backdev.application.gates import GateContext
 from backdev.application.globs import PathPatterns
 from backdev.domain.changes import ChangedFile
+from backdev.domain.file_kinds import DOCS_PATTERNS
 from backdev.domain.findings import Finding, GateResult
 from backdev.gates.size.churn import formatting_churn
 from backdev.gates.size.moved import moved_line_pairs
 
 GATE_ID = "size"
 DEFAULT_MAX_LINES = 400
-DOCS_PATTERNS: tuple[str, ...] = ("*.md", "*.rst", "docs/**")
 MIN_MIXED_CHURN = 10
 """Formatting-only lines a file with real changes may carry before it is flagged; editors
 strip a few trailing spaces on save, and that is no reviewer's burden."""
