@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from backdev.adapters.run_git import CommitRefused, GitRunRepository
+from backdev.adapters.run_git import GitRunRepository
+from backdev.application.agent_ports import CommitRefused
 from backdev.domain.errors import ConfigError
 from tests.gitrepo import IDENTITY, GitRepo, make_repo
 

@@ -13,6 +13,7 @@ import pytest
 from backdev.application.agent_ports import ModelError
 from backdev.domain.limits import Limits
 from backdev.domain.run_events import AttemptJudged, PlanSaved, Reverted, StepCommitted
+from tests.e2e.sample_service import FEATURE
 from tests.integration.agent_harness import (
     FINISH,
     PASS,
@@ -185,3 +186,42 @@ def test_a_model_failure_ends_the_session_and_says_how_to_resume_when_the_script
         h.run([plan("AC-2")])
 
     assert h.store.kinds(1)[-1] == "ended"
+
+
+def test_a_commit_refused_by_a_hook_goes_back_to_the_model_when_the_gates_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = make_harness(tmp_path, monkeypatch, [PASS])
+    hook = h.repo.root / ".git/hooks/pre-commit"
+    hook.write_text(
+        "#!/bin/sh\nif git diff --cached | grep -q TODO; then echo 'no TODO please'; exit 1; fi\n"
+    )
+    hook.chmod(0o755)
+    todo = ("create_file", {"path": "tests/test_dup.py", "content": "# TODO\n"})
+    fix = ("replace", {"path": "tests/test_dup.py", "old": "# TODO\n", "new": "# done\n"})
+
+    result = h.run([plan("AC-2"), turn(todo), FINISH, turn(fix), FINISH])
+
+    assert result.outcome == "done"
+    assert "no TODO please" in h.conversation_text()
+    assert (h.repo.root / "tests/test_dup.py").read_text() == "# done\n"
+
+
+def test_a_defect_run_proposes_a_lessons_learned_entry_when_it_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = make_harness(tmp_path, monkeypatch, [PASS])
+    text = (h.repo.root / FEATURE).read_text().replace("workflow: feature", "workflow: defect")
+    h.repo.write(FEATURE, text)
+    h.repo.commit("a defect, this time")
+    summary = "Cause: the service never looked the address up. A unit test per rule catches it."
+    finish = turn(("finish_step", {"summary": summary}))
+
+    result = h.run([plan("AC-2"), write_test(), finish])
+
+    assert result.outcome == "done"
+    proposal = (h.repo.root / ".backdev/lessons/FEAT-001.md").read_text()
+    assert proposal.startswith("# Lessons learned (proposal): FEAT-001 Sign up")
+    assert summary in proposal
+    assert "Feature: FEAT-001" not in proposal
+    assert any(".backdev/lessons/FEAT-001.md" in notice for notice in result.notices)

@@ -1,4 +1,4 @@
-"""Escalation dossiers as Markdown files under `.backdev/escalations/`."""
+"""Escalation dossiers and lessons-learned proposals as Markdown files under `.backdev/`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from backdev.adapters.import_graph.files import make_cache_dir
 
 DIRECTORY = ".backdev/escalations"
+LESSONS = ".backdev/lessons"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -20,12 +21,21 @@ class MarkdownDossierStore:
 
     def write(self, feature: str, number: int, text: str) -> str:
         """Write `<feature>-<number>.md` (the feature id made safe for a file name)."""
-        name = f"{_UNSAFE.sub('-', feature).strip('-') or 'feature'}-{number}.md"
-        relative = f"{DIRECTORY}/{name}"
+        return self._write(f"{DIRECTORY}/{_safe(feature)}-{number}.md", text)
+
+    def write_lessons(self, feature: str, text: str) -> str:
+        """Write `.backdev/lessons/<feature>.md`, replacing an earlier proposal."""
+        return self._write(f"{LESSONS}/{_safe(feature)}.md", text)
+
+    def _write(self, relative: str, text: str) -> str:
         path = self._root / relative
         make_cache_dir(path.parent)
         path.write_text(text, encoding="utf-8")
         return relative
+
+
+def _safe(feature: str) -> str:
+    return _UNSAFE.sub("-", feature).strip("-") or "feature"
 
 
 class SystemClock:

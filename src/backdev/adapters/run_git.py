@@ -13,6 +13,7 @@ from pathlib import Path
 
 from backdev.adapters.git_command import GitCommand, GitOutput
 from backdev.adapters.git_patch import decode_path
+from backdev.application.agent_ports import CommitRefused
 from backdev.domain.errors import ConfigError
 
 FALLBACK_IDENTITY: tuple[str, ...] = (
@@ -23,10 +24,6 @@ FALLBACK_IDENTITY: tuple[str, ...] = (
 )
 """Used for the run's commits (and stashes) when git knows no identity for the user."""
 _HOOK_OUTPUT_LINES = 40
-
-
-class CommitRefused(ConfigError):
-    """`git commit` failed, typically because a hook rejected it; the message holds its output."""
 
 
 class GitRunRepository:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from backdev.agent.brief import compose_brief
+from backdev.agent.feedback import lessons_proposal
 from backdev.agent.planning import make_plan
 from backdev.agent.services import RunResult
 from backdev.agent.session import Session
@@ -67,12 +68,21 @@ def drive(session: Session) -> RunResult:
         run_step(session, number, brief, toolbox)
         answer = None
     _definition_of_done(session, specs)
+    commits = tuple(state.commits[n] for n in sorted(state.commits))
+    notices: tuple[str, ...] = ()
+    if workflow == "defect":
+        text = lessons_proposal(
+            session.feature.id,
+            session.feature.title,
+            [services.git.commit_message(sha) for sha in commits],
+        )
+        path = services.dossiers.write_lessons(session.feature.id, text)
+        notices = (f"a lessons-learned entry is proposed in {path}",)
     detail = f"{len(state.commits)} step(s) committed on {state.started.branch}"
     session.record(SessionEnded("done", detail, session.now()))
     session.phase = "done"
     session.tell(detail)
-    commits = tuple(state.commits[n] for n in sorted(state.commits))
-    return RunResult(state.run_id, "done", detail, commits)
+    return RunResult(state.run_id, "done", detail, commits, notices=notices)
 
 
 def _definition_of_done(session: Session, specs: LoadedSpecs) -> None:

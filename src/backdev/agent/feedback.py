@@ -75,3 +75,18 @@ def commit_message(
         f"Feature: {feature}\nCriterion: {step.criterion}\nStep: {number}/{count}\nGates: pass"
     )
     return f"{subject}\n\n{body}\n\n{trailers}\n"
+
+
+def lessons_proposal(feature: str, title: str, messages: list[str]) -> str:
+    """A defect run's lessons-learned entry, proposed for a person to review and file.
+
+    It gathers what each step's commit says (the model was asked to name the cause,
+    why it slipped through, and what would catch its kind earlier).
+    """
+    lines = [f"# Lessons learned (proposal): {feature} {title}", ""]
+    for message in messages:
+        paragraphs = message.strip().split("\n\n")
+        body = "\n\n".join(paragraphs[1:-1]).strip()  # neither the subject nor the trailers
+        lines += [f"## {paragraphs[0]}", "", body or "(the step gave no summary)", ""]
+    lines.append("Review this proposal and move what holds into your lessons-learned log.")
+    return "\n".join(lines)

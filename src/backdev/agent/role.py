@@ -54,6 +54,8 @@ that makes it pass.
 4. Run the tests; finish the step when they pass. The gates then judge the step's change.""",
         "defect": """\
 Defect handling:
+0. Triage: in the plan's edge cases, state the defect's severity (critical, major, \
+minor) and who is affected.
 1. Reproduce first: write the smallest test that shows the defect, link it to its \
 criterion, and see it fail for the reported reason. No fix before that.
 2. Fix minimally: change only what the failing test needs, and fix the cause, not the \

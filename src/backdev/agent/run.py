@@ -7,7 +7,7 @@ with the gates, and escalates when the role says stop.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backdev.agent.driver import drive
 from backdev.agent.escalate import escalate
@@ -76,9 +76,7 @@ def start_run(services: AgentServices, request: RunRequest, progress: Progress) 
         )
     session = Session(services, fold(run_id, [started]), feature, model, price, progress=progress)
     result = _guarded(session)
-    return RunResult(
-        result.run_id, result.outcome, result.detail, result.commits, result.dossier, tuple(notices)
-    )
+    return replace(result, notices=(*notices, *result.notices))
 
 
 def resume_run(
@@ -104,9 +102,7 @@ def resume_run(
     state = fold(state.run_id, services.store.events(state.run_id))
     session = Session(services, state, feature, model, state.started.price, progress=progress)
     result = _guarded(session)
-    return RunResult(
-        result.run_id, result.outcome, result.detail, result.commits, result.dossier, tuple(notices)
-    )
+    return replace(result, notices=(*notices, *result.notices))
 
 
 def _guarded(session: Session) -> RunResult:

@@ -7,12 +7,12 @@ message. The same failure (fingerprint) a third time stops the run.
 from __future__ import annotations
 
 import json
-from typing import Literal
 
 from backdev.agent.feedback import commit_message, findings_message, step_request, verdict_line
 from backdev.agent.session import Session
 from backdev.agent.signals import Escalate
 from backdev.agent.tools import STEP_TOOLS, Toolbox, ToolOutcome
+from backdev.application.agent_ports import CommitRefused
 from backdev.application.check import CheckRequest
 from backdev.domain.conversation import Message, ToolCall
 from backdev.domain.findings import CheckReport
@@ -60,23 +60,10 @@ def run_step(session: Session, number: int, brief: str, toolbox: Toolbox) -> str
         if finished is None:
             continue
         report, prints = judge(session, number)
-        verdict: Literal["pass", "fail"] = (
-            "pass" if report is not None and report.verdict == "pass" else "fail"
-        )
+        feedback = findings_message(report, session.attempt) if report else EMPTY_STEP
         summary = verdict_line(report) if report is not None else EMPTY_STEP
-        session.record(
-            AttemptJudged(
-                number,
-                session.attempt,
-                verdict,
-                tuple(p.key for p in prints),
-                summary,
-                _report_json(report),
-                session.now(),
-            )
-        )
-        session.tell(f"gates: {summary}", summary)
-        if verdict == "pass":
+        sha = ""
+        if report is not None and report.verdict == "pass":
             message = commit_message(
                 session.feature.id,
                 number,
@@ -85,12 +72,29 @@ def run_step(session: Session, number: int, brief: str, toolbox: Toolbox) -> str
                 summary=finished.summary,
                 trade_offs=finished.trade_offs,
             )
-            sha = session.services.git.commit_all(message)
+            try:
+                sha = session.services.git.commit_all(message)
+            except CommitRefused as refused:
+                prints = (harness_fingerprint("harness/commit-refused", str(refused)),)
+                summary = "the gates pass, but git refused the commit"
+                feedback = f"{summary}:\n{refused}\nFix what it reports, then call finish_step."
+        session.record(
+            AttemptJudged(
+                number,
+                session.attempt,
+                "pass" if sha else "fail",
+                tuple(p.key for p in prints),
+                summary,
+                _report_json(report),
+                session.now(),
+            )
+        )
+        session.tell(f"gates: {summary}", summary)
+        if sha:
             session.record(StepCommitted(number, sha, session.now()))
             session.tell(f"step {number}/{count} committed: {sha[:10]}")
             return sha
         _stop_on_repeats(session, prints)
-        feedback = findings_message(report, session.attempt) if report else EMPTY_STEP
         messages.append(session.say("user", feedback, number))
         session.attempt += 1
 

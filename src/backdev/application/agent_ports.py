@@ -18,6 +18,10 @@ class ModelError(BackdevError):
     """
 
 
+class CommitRefused(BackdevError):
+    """`git commit` failed, typically because a hook rejected it; the message holds its output."""
+
+
 class ChatModel(Protocol):
     """A chat model with function tools; one call is one assistant turn."""
 
@@ -160,6 +164,11 @@ class DossierStore(Protocol):
     def write(self, feature: str, number: int, text: str) -> str:
         """Write the dossier; returns its repository-relative path
         (`.backdev/escalations/<feature>-<number>.md`)."""
+        ...
+
+    def write_lessons(self, feature: str, text: str) -> str:
+        """Write a defect run's lessons-learned proposal; returns its repository-relative
+        path (`.backdev/lessons/<feature>.md`)."""
         ...
 
 
