@@ -9,6 +9,7 @@ import pytest
 from backdev.agent.records import answer_escalation, list_escalations
 from backdev.agent.run import resume_run
 from backdev.domain.errors import ConfigError
+from backdev.domain.limits import Limits
 from backdev.domain.run_events import StepCommitted
 from tests.e2e.sample_service import FEATURE
 from tests.fakes.agent import FakeClock
@@ -149,3 +150,19 @@ def test_resume_is_refused_with_a_hint_when_there_is_no_run(
         answer_escalation(h.store, FakeClock(), 4, "x")
     with pytest.raises(ConfigError, match="the answer is empty"):
         answer_escalation(h.store, FakeClock(), 4, "  ")
+
+
+def test_resume_after_a_limit_needs_a_higher_limit_and_no_answer_when_limits_are_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = make_harness(tmp_path, monkeypatch, [PASS])
+    first = h.run([plan("AC-2"), write_test(), FINISH], limits=Limits(max_steps=2))
+    assert first.outcome == "limits"
+
+    with pytest.raises(ConfigError, match=r"stopped at a limit: the run made 2 model calls"):
+        resume_run(h.services([]), None, None, h.progress.append)
+    result = resume_run(
+        h.services([write_test(), FINISH]), None, Limits(max_steps=10), h.progress.append
+    )
+
+    assert result.outcome == "done"

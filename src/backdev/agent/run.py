@@ -20,8 +20,10 @@ from backdev.domain.errors import ConfigError
 from backdev.domain.features import Feature
 from backdev.domain.limits import LimitReached, Limits
 from backdev.domain.pricing import Price, parse_model_id, price_for
-from backdev.domain.run_events import Resumed, RunStarted, SessionEnded, StepCommitted
+from backdev.domain.run_events import Answered, Resumed, RunStarted, SessionEnded, StepCommitted
 from backdev.domain.run_state import RunState, fold
+
+_RAISE = "; raise the limit and resume (e.g. backdev resume --max-cost 5), or take over."
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,16 @@ def resume_run(
     if state.done:
         return RunResult(state.run_id, "done", "the run is already done")
     waiting = state.open_escalation
+    if waiting is not None and waiting.rule == "limits":
+        if limits is None:
+            raise ConfigError(
+                f"run {state.run_id} stopped at a limit: {waiting.question.partition(_RAISE)[0]}. "
+                "Resume with a higher one, e.g. backdev resume --max-cost 5 --max-steps 200"
+            )
+        answer = Answered(waiting.number, "resumed with new limits", services.clock.now())
+        services.store.append(state.run_id, answer)
+        state.apply(answer)
+        waiting = None
     if waiting is not None:
         raise ConfigError(
             f"run {state.run_id} waits for an answer to escalation {waiting.number} "
@@ -120,7 +132,7 @@ def _guarded(session: Session) -> RunResult:
         stop = Escalate(
             "limits",
             f"the run reached its {limit.kind} limit",
-            f"{limit}. Raise the limit and resume (backdev resume --max-... ), or take over.",
+            f"{limit}{_RAISE}",
             evidence=[str(limit)],
         )
         return escalate(session, stop, "limits")

@@ -65,8 +65,9 @@ def run(
 
       backdev run FEAT-012 --model openai:gpt-4.1 --max-cost 2
 
-      OPENAI_BASE_URL=http://localhost:11434/v1 \
-        backdev run FEAT-012 --model openai:qwen3 --price 0,0
+      export OPENAI_BASE_URL=http://localhost:11434/v1   # a local server
+
+      backdev run FEAT-012 --model openai:qwen3 --price 0,0
 
       backdev run docs/features/FEAT-012.md --model anthropic:claude-sonnet-4-5 --max-minutes 30
     """
