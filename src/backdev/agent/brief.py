@@ -4,20 +4,37 @@ It holds the role's rules, the workflow, the principles, the Definition of Done,
 the feature with every criterion verbatim, the plan and the current step, a
 person's answer, and how the work is judged. It is a pure function of the
 specs: the same inputs always give the same text.
+
+Two audiences read it: backdev's own agent (its tools and their rules) and an
+outside AI tool or person (no backdev tools; the change is judged by
+`backdev check`, and questions go to the person they work for).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal, get_args
 
-from backdev.agent.role import PLANNING, ROLE, TOOL_RULES, WORKFLOWS
+from backdev.agent.role import (
+    OUTSIDE_RULES,
+    PLANNING,
+    REVIEW,
+    ROLE,
+    ROLE_FOR_TOOLS,
+    TOOL_RULES,
+    WORKFLOWS,
+)
 from backdev.application.specs import LoadedSpecs
 from backdev.domain.dod import DefinitionOfDone, DodItem
+from backdev.domain.escalation import EscalationRule
 from backdev.domain.features import Feature, Workflow
 from backdev.domain.gate_catalog import BUILTIN_GATES
 from backdev.domain.plan import Plan, PlannedStep
 from backdev.domain.principles import ImportContract, Principles
+
+Audience = Literal["agent", "tool"]
+"""Who reads the brief: backdev's own agent, or an outside AI tool (or a person)."""
 
 _HEADING = re.compile(r"^(#{1,6})(?=\s|$)")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -33,39 +50,48 @@ def compose_brief(
     step_number: int | None = None,
     step_count: int | None = None,
     answer: str | None = None,
+    audience: Audience = "agent",
+    status: str | None = None,
 ) -> str:
     """The brief for one conversation about `specs.feature`, as Markdown.
 
     `gates` are the ids that will judge the work; `workflow` defaults to the
-    feature's own. Without a `step` the brief asks for a plan; with one it
-    names the step (`step_number` of `step_count`, counted from 1, marking
-    the plan's earlier steps done). `answer` is a person's reply to the
-    model's last question. Raises ValueError when the specs hold no feature.
+    feature's own. Without a `step` the agent's brief asks for a plan and an
+    outside tool's brief asks for the review (nothing is left to build); with
+    one it names the step (`step_number` of `step_count`, counted from 1,
+    marking the plan's earlier steps done). `answer` is a person's reply to the
+    model's last question; `status` says what the tests show about the step's
+    criterion now. Raises ValueError when the specs hold no feature.
     """
     feature = specs.feature
     if feature is None:
         raise ValueError("a brief needs a feature: load the specs with a feature reference")
+    outside = audience == "tool"
     sections = [
-        _title(feature, step, step_number, step_count),
-        f"## Your role\n\n{ROLE}",
+        _title(feature, step, step_number, step_count, outside),
+        f"## Your role\n\n{ROLE_FOR_TOOLS if outside else ROLE}",
         f"## How to work\n\n{WORKFLOWS[workflow or feature.workflow]}",
         _principles(specs.principles),
         _definition_of_done(specs.dod),
         *_feature(feature),
         _plan(plan, step_number) if plan is not None else "",
-        _task(step, step_number, step_count),
+        _task(feature, step, step_number, step_count, outside=outside, status=status),
         _answer(answer) if answer and answer.strip() else "",
-        _judged(gates),
+        _judged_outside(feature, gates) if outside else _judged(gates),
     ]
     return "\n\n".join(section for section in sections if section) + "\n"
 
 
 def _title(
-    feature: Feature, step: PlannedStep | None, number: int | None, count: int | None
+    feature: Feature,
+    step: PlannedStep | None,
+    number: int | None,
+    count: int | None,
+    outside: bool,
 ) -> str:
     title = f"# Brief: {feature.id} {feature.title}"
     if step is None:
-        return f"{title} (planning)"
+        return f"{title} ({'review' if outside else 'planning'})"
     return f"{title} (step {_step_label(number, count)}, {step.criterion})"
 
 
@@ -171,15 +197,33 @@ def _plan(plan: Plan, current: int | None) -> str:
     return "\n\n".join(parts)
 
 
-def _task(step: PlannedStep | None, number: int | None, count: int | None) -> str:
+def _task(
+    feature: Feature,
+    step: PlannedStep | None,
+    number: int | None,
+    count: int | None,
+    *,
+    outside: bool,
+    status: str | None,
+) -> str:
+    if step is None and outside:
+        return f"## Your task: the review\n\n{REVIEW}"
     if step is None:
         return f"## Your task: the plan\n\n{PLANNING}"
-    return (
-        f"## Your task: step {_step_label(number, count)}\n\n"
+    parts = [
+        f"## Your task: step {_step_label(number, count)}",
         f"Move criterion {step.criterion} forward: {step.intent}\n"
         "Change only what this step needs, with tests linked to the criterion; "
-        "the other steps come later."
-    )
+        "the other steps come later.",
+    ]
+    if status:
+        parts.append(f"What the tests show now: {status}")
+    if outside and feature.status != "validated":
+        parts.append(
+            f"Note: the feature's status is `{feature.status}`; only a `validated` feature "
+            "may be built. If its requirements are not settled, ask its author first."
+        )
+    return "\n\n".join(parts)
 
 
 def _answer(answer: str) -> str:
@@ -198,6 +242,20 @@ def _judged(gates: Sequence[str]) -> str:
         "The harness decides when a step is done, not you: after `finish_step` these "
         f"gates run on the step's change, and every one must pass:\n{listed}\n\n"
         f"Tools and their rules:\n{TOOL_RULES}"
+    )
+
+
+def _judged_outside(feature: Feature, gates: Sequence[str]) -> str:
+    lines = [f"- `{gate}`: {_gate_summary(gate)}" for gate in gates]
+    listed = "\n".join(lines) if lines else "- (no gate is selected)"
+    rules = OUTSIDE_RULES.format(feature=feature.id, rules=", ".join(get_args(EscalationRule)))
+    return (
+        "## How your change is judged\n\n"
+        "You do not decide when the work is done; the quality gates do. Run\n\n"
+        f"    backdev check --feature {feature.id}\n\n"
+        "on your change (committed or not, against the default branch). It runs these "
+        f"gates, and every one must pass:\n{listed}\n\n"
+        f"How to work under the role:\n{rules}"
     )
 
 

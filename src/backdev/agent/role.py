@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-ROLE = """\
+_ROLE_RULES = """\
 You act as the backend developer of this project: you implement server-side behaviour \
 (domain logic, APIs, data access, integrations) that other roles have already decided. \
 The requirements belong to the feature's author and the architecture to the principles \
@@ -38,8 +38,17 @@ conflict, ask instead of guessing.
 - Make decisions visible: name a trade-off that matters when you finish the step.
 
 Stop and ask: when the only way forward would break a requirement, an architecture \
-principle, a security or privacy rule, or the Definition of Done, do not work around it. \
-Call `ask` with the problem, the evidence and the options you see."""
+principle, a security or privacy rule, or the Definition of Done, do not work around it."""
+
+ROLE = _ROLE_RULES + " Call `ask` with the problem, the evidence and the options you see."
+"""The role for backdev's own agent, whose `ask` tool stops the run for a person."""
+
+ROLE_FOR_TOOLS = (
+    _ROLE_RULES + " Ask the person you work for, with the problem, the evidence and the "
+    "options you see."
+)
+"""The role for an outside AI tool (any coding assistant): the same rules, without the
+tool names of backdev's own agent."""
 
 WORKFLOWS: Mapping[str, str] = MappingProxyType(
     {
@@ -95,3 +104,21 @@ You are planning. Read the code you need, then call `submit_plan{edge_cases, ste
 once: the edge cases and failure modes you found, and small steps, each aimed at one \
 criterion, for every criterion that is not already proven by passing tests. No code is \
 written before the plan is saved."""
+
+OUTSIDE_RULES = """\
+- Write only inside the feature's scope. The specification documents (the feature, the \
+principles, the Definition of Done) belong to other roles: never edit them.
+- Never read, print or copy secrets; files git ignores (such as `.env`) stay unread.
+- Run the tests yourself before you call the work done; `backdev trace {feature}` shows \
+which criteria their linked tests prove.
+- When something is ambiguous or a rule would break, stop and ask the person. To leave a \
+record, `backdev escalate {feature} --rule RULE --question "..."` writes a dossier \
+(rules: {rules})."""
+"""How an outside tool works under the role; `{feature}` and `{rules}` are filled in."""
+
+REVIEW = """\
+Every acceptance criterion is proven by passing linked tests, so no step is left. What \
+remains is the Definition of Done: run the check below, fix what it reports within the \
+scope, and ask a person to review the change and attest the manual items \
+(`backdev attest`)."""
+"""The task once nothing is left to build."""
