@@ -28,13 +28,9 @@ def run_guarded(action: Callable[[], int], stderr: Console) -> int:
     """Run one command and map whatever it raises to an exit code."""
     try:
         return action()
-    except SpecError as exc:
-        stderr.print(f"{len(exc.problems)} problem(s) in the project's spec files:", markup=False)
-        for problem in exc.problems:
-            stderr.print(f"  {problem.render()}", markup=False, highlight=False)
-        return int(exc.exit_code)
     except BackdevError as exc:
-        stderr.print(f"error: {exc}", markup=False, highlight=False)
+        # soft_wrap: commands quoted in a message must stay copy-pasteable
+        stderr.print(user_message(exc), markup=False, highlight=False, soft_wrap=True)
         return int(exc.exit_code)
     except typer.Exit as exc:
         return int(exc.exit_code)
@@ -50,14 +46,26 @@ def run_guarded(action: Callable[[], int], stderr: Console) -> int:
             stderr.print(f"error: {exc}", markup=False, highlight=False)
         return int(getattr(exc, "exit_code", ExitCode.USAGE))
     except Exception as exc:  # the last line of defence: log, never a raw traceback
-        log = write_crash_log(exc)
-        stderr.print(
-            f"backdev hit an internal error ({type(exc).__name__}: {exc}).\n"
-            f"The details are in {log}; please attach that file when you report it.",
-            markup=False,
-            highlight=False,
-        )
+        stderr.print(crash_message(exc), markup=False, highlight=False)
         return INTERNAL_ERROR
+
+
+def crash_message(exc: Exception) -> str:
+    """Log a bug of ours and say where the log is (never a raw traceback)."""
+    log = write_crash_log(exc)
+    return (
+        f"backdev hit an internal error ({type(exc).__name__}: {exc}).\n"
+        f"The details are in {log}; please attach that file when you report it."
+    )
+
+
+def user_message(exc: BackdevError) -> str:
+    """What the user reads for one of their mistakes (the CLI and the MCP server alike)."""
+    if isinstance(exc, SpecError):
+        lines = [f"{len(exc.problems)} problem(s) in the project's spec files:"]
+        lines += [f"  {problem.render()}" for problem in exc.problems]
+        return "\n".join(lines)
+    return f"error: {exc}"
 
 
 def write_crash_log(exc: BaseException) -> Path:

@@ -12,6 +12,11 @@ from backdev import bootstrap
 from backdev.application.lint import SPEC_KINDS, LintReport, SpecKind, lint_specs
 from backdev.domain.errors import ConfigError, ExitCode
 
+NO_SPEC_FILES = (
+    "No spec files found at the configured locations. "
+    "Run `backdev init` to create them, or name files to lint."
+)
+
 
 def lint(
     paths: Annotated[
@@ -58,11 +63,7 @@ def _render_lint(report: LintReport) -> int:
         out.print(problem.render(), markup=False, soft_wrap=True)
     files = len(report.checked)
     if not report.checked and not report.problems:
-        err.print(
-            "No spec files found at the configured locations. "
-            "Run `backdev init` to create them, or name files to lint.",
-            markup=False,
-        )
+        err.print(NO_SPEC_FILES, markup=False)
         return int(ExitCode.USAGE)
     if report.problems:
         err.print(f"{len(report.problems)} problem(s) in {files} file(s) checked.", markup=False)
