@@ -7,6 +7,7 @@ The heavier adapters of `check` are imported inside `check_services`, so that
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -19,11 +20,14 @@ from backdev.adapters.principles_file import MarkdownPrinciplesParser
 from backdev.adapters.project_files import LocalProjectFiles
 from backdev.adapters.project_layout import GitRepositoryLocator, PackageLayoutProbe
 from backdev.adapters.pyproject_config import PyprojectConfigSource
+from backdev.agent.briefing import Brief, NextStep
 from backdev.agent.services import AgentServices
 from backdev.application.agent_ports import ChatModel, Clock, RunStore
 from backdev.application.attest import attest
 from backdev.application.check import CheckServices
+from backdev.application.claude_stop import StopMemory
 from backdev.application.gates import BrokenPluginGate, Gate
+from backdev.application.hooks import HookFiles, IndexSnapshots
 from backdev.application.init_project import InitReport, init_project
 from backdev.application.lint import SpecParsers
 from backdev.application.ports import Attestation
@@ -180,6 +184,7 @@ def agent_services(cwd: Path) -> AgentServices:
     """Everything `backdev run` and `resume` need for the repository at `cwd`."""
     import os
 
+    from backdev.adapters.env_files import dotenv_values
     from backdev.adapters.escalation_files import MarkdownDossierStore
     from backdev.adapters.llm.factory import build_chat_model
     from backdev.adapters.run_git import GitRunRepository
@@ -201,8 +206,10 @@ def agent_services(cwd: Path) -> AgentServices:
     def model(model_id: ModelId) -> ChatModel:
         return build_chat_model(model_id, environment, cwd)
 
+    known = dotenv_values(root)
+
     def redact(text: str) -> str:
-        return redact_text(text, checking.secrets)
+        return redact_text(text, checking.secrets, known=known)
 
     return AgentServices(
         specs=checking.specs,
@@ -227,3 +234,85 @@ def run_records(cwd: Path) -> tuple[RunStore, Clock]:
 
     root = LocalProjectFiles(cwd).root()
     return SqliteRunStore(root / ".backdev" / "runs.sqlite3"), SystemClock()
+
+
+def brief_for(
+    cwd: Path,
+    feature: str,
+    *,
+    step: int | None = None,
+    criterion: str | None = None,
+    workflow: str | None = None,
+    run_tests: bool = True,
+) -> Brief:
+    """`backdev brief`: the brief for an outside tool, for one step of `feature`.
+
+    The latest saved run plan of the feature numbers the steps when there is one;
+    with `run_tests` the project's tests run once to find what is proven.
+    """
+    from backdev.agent.briefing import check_selection, latest_plan, make_brief
+    from backdev.application.trace import build_trace
+    from backdev.domain.changes import WORKTREE
+
+    services = trace_services(cwd)
+    specs = load_specs(services.specs, services.specs.files.root(), feature)
+    assert specs.feature is not None  # load_specs raises when the feature is not found
+    store, _clock = run_records(cwd)
+    plan = latest_plan(store, specs.feature.id)
+    check_selection(specs.feature, plan, step=step, criterion=criterion, workflow=workflow)
+    trace = build_trace(specs.feature, services.tests.run(WORKTREE)) if run_tests else None
+    return make_brief(
+        specs, trace=trace, plan=plan, step=step, criterion=criterion, workflow=workflow
+    )
+
+
+def next_step_for(cwd: Path, feature: str) -> NextStep | None:
+    """The first criterion of `feature` its linked tests do not prove (runs the tests once)."""
+    from backdev.agent.briefing import next_step
+    from backdev.application.trace import run_trace
+
+    return next_step(run_trace(trace_services(cwd), feature))
+
+
+def escalate_for(
+    cwd: Path, feature: str, *, rule: str, question: str, evidence: Sequence[str] = ()
+) -> str:
+    """`backdev escalate`: write a dossier for a person; returns its repository path."""
+    from backdev.adapters.escalation_files import MarkdownDossierStore
+    from backdev.adapters.secret_scanner import DetectSecretsScanner
+    from backdev.agent.outside_escalation import EscalationServices, escalate_outside
+    from backdev.application.redaction import redact_text
+
+    specs = spec_parsers(cwd)
+    root = specs.files.root()
+    store, _clock = run_records(cwd)
+    config = specs.config.load(root).value
+    baseline = config.gates.get("secrets", {}).get("baseline") if config else None
+    scanner = DetectSecretsScanner(root, str(baseline or ".secrets.baseline"))
+
+    def redact(text: str) -> str:
+        return redact_text(text, scanner)
+
+    services = EscalationServices(specs, store, MarkdownDossierStore(root), redact)
+    return escalate_outside(services, feature, rule=rule, question=question, evidence=evidence)
+
+
+def git_hook_files(cwd: Path) -> HookFiles:
+    """The git hook files of the repository containing `cwd` (for `install-hook`)."""
+    from backdev.adapters.hook_files import GitHookFiles
+
+    return GitHookFiles(cwd)
+
+
+def index_snapshots(cwd: Path) -> IndexSnapshots:
+    """Turns the staged content of the repository at `cwd` into a commit to judge."""
+    from backdev.adapters.git_snapshot import GitIndexSnapshot
+
+    return GitIndexSnapshot(cwd)
+
+
+def stop_memory(cwd: Path) -> StopMemory:
+    """What the Claude Code Stop hook blocked on before, kept under `.backdev/hooks/`."""
+    from backdev.adapters.hook_state import JsonStopMemory
+
+    return JsonStopMemory(LocalProjectFiles(cwd).root() / ".backdev" / "hooks")

@@ -49,3 +49,13 @@ def test_a_line_is_hidden_whole_when_masking_values_leaves_the_secret() -> None:
     text = "ok\nprefix SECRET-MARKER-7 suffix"
 
     assert redact_text(text, FakeSecretScanner()) == f"ok\n{REDACTED_LINE}"
+
+
+def test_known_values_are_masked_anywhere_when_the_scanner_misses_them() -> None:
+    value = "letters-and" + "-dashes-only"
+    text = f"settings: SHOP_API_KEY={value}\nprint({value!r})"
+
+    redacted = redact_text(text, FakeSecretScanner(), known=(value,))
+
+    assert value not in redacted
+    assert redacted == "settings: SHOP_API_KEY=***\nprint('***')"

@@ -23,6 +23,11 @@ class MarkdownDossierStore:
         """Write `<feature>-<number>.md` (the feature id made safe for a file name)."""
         return self._write(f"{DIRECTORY}/{_safe(feature)}-{number}.md", text)
 
+    def names(self) -> list[str]:
+        """The dossiers' file names, sorted (none before the first escalation)."""
+        folder = self._root / DIRECTORY
+        return sorted(p.name for p in folder.glob("*.md")) if folder.is_dir() else []
+
     def write_lessons(self, feature: str, text: str) -> str:
         """Write `.backdev/lessons/<feature>.md`, replacing an earlier proposal."""
         return self._write(f"{LESSONS}/{_safe(feature)}.md", text)

@@ -166,6 +166,10 @@ class DossierStore(Protocol):
         (`.backdev/escalations/<feature>-<number>.md`)."""
         ...
 
+    def names(self) -> list[str]:
+        """The file names of the dossiers written so far (`<feature>-<number>.md`)."""
+        ...
+
     def write_lessons(self, feature: str, text: str) -> str:
         """Write a defect run's lessons-learned proposal; returns its repository-relative
         path (`.backdev/lessons/<feature>.md`)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import replace
 
 from backdev.application.ports import SecretScanner
@@ -37,13 +38,18 @@ _ASSIGNED = re.compile(r"""(?P<key>[\w.-]+\s*[:=]\s*)(?P<value>[^\s'"]\S*)""")
 REDACTED_LINE = "(line hidden by backdev: it holds a secret)"
 
 
-def redact_text(text: str, scanner: SecretScanner, path: str = "text") -> str:
+def redact_text(
+    text: str, scanner: SecretScanner, path: str = "text", known: Collection[str] = ()
+) -> str:
     """`text` with every secret the scanner finds masked, for anything sent to a model
     or written to a transcript.
 
-    On a line with a secret, quoted values and `KEY=value` values become `***`; a
-    line whose secret survives that (found again by the scanner) is hidden whole.
+    `known` values (e.g. from the repository's ignored `.env`) are masked wherever they
+    appear. On a line with a secret, quoted values and `KEY=value` values become `***`;
+    a line whose secret survives that (found again by the scanner) is hidden whole.
     """
+    for value in known:
+        text = text.replace(value, "***")
     lines = text.split("\n")
     hits = scanner.scan(path, text, frozenset(range(1, len(lines) + 1)))
     for line_number in sorted({hit.line for hit in hits}):

@@ -11,6 +11,10 @@ from rich.console import Console
 from backdev import __version__
 from backdev.domain.errors import ExitCode
 from backdev.entrypoints.commands import attest, check, init, lint, run, runs, trace
+from backdev.entrypoints.commands.brief import brief
+from backdev.entrypoints.commands.escalate import escalate
+from backdev.entrypoints.commands.hooks import hook_app, install_hook
+from backdev.entrypoints.commands.mcp import mcp
 from backdev.entrypoints.errors import run_guarded
 
 app = typer.Typer(
@@ -61,9 +65,14 @@ app.command()(init.init)
 app.command()(lint.lint)
 app.command()(check.check)
 app.command()(trace.trace)
+app.command()(brief)
+app.command()(escalate)
 app.command()(attest.attest)
 app.command()(run.run)
 app.command()(run.resume)
 app.command()(runs.status)
 app.command()(runs.escalations)
 app.command()(runs.answer)
+app.command()(mcp)
+app.command(name="install-hook")(install_hook)
+app.add_typer(hook_app, name="hook")
