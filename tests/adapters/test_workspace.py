@@ -151,6 +151,16 @@ def test_treats_a_symlink_as_ignored_when_it_leads_to_an_ignored_file(repo: GitR
     assert workspace.is_ignored("data-link/local.csv")
 
 
+def test_neither_lists_nor_reads_a_link_when_it_leads_to_an_ignored_file(repo: GitRepo) -> None:
+    (repo.root / "env-link").symlink_to(".env")
+    repo.commit("a link to the ignored .env")
+    workspace = LocalWorkspace(repo.root)
+
+    assert "env-link" not in workspace.files()
+    with pytest.raises(PathRefused, match="leads to a file git ignores"):
+        workspace.read("env-link")
+
+
 def test_reads_utf8_text_exactly_when_the_file_is_text(repo: GitRepo) -> None:
     repo.write("src/crlf.py", "a = 'ü'\r\nb = 2\r\n".encode())
 

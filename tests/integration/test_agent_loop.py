@@ -225,3 +225,16 @@ def test_a_defect_run_proposes_a_lessons_learned_entry_when_it_is_done(
     assert summary in proposal
     assert "Feature: FEAT-001" not in proposal
     assert any(".backdev/lessons/FEAT-001.md" in notice for notice in result.notices)
+
+
+def test_a_run_escalation_numbers_after_dossiers_on_disk_when_some_were_written_outside_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = make_harness(tmp_path, monkeypatch, [PASS])
+    h.repo.write(".backdev/.gitignore", "*\n")  # as backdev writes it
+    h.repo.write(".backdev/escalations/FEAT-001-4.md", "# raised with backdev escalate\n")
+
+    result = h.run([plan("AC-2"), turn(("ask", {"question": "which status code?"}))])
+
+    assert result.dossier == ".backdev/escalations/FEAT-001-5.md"
+    assert (h.repo.root / ".backdev/escalations/FEAT-001-4.md").read_text().startswith("# raised")

@@ -267,3 +267,16 @@ def test_model_turn_records_round_trip_when_written_to_a_transcript() -> None:
         turn_from_record({"type": "tool-call"})
     with pytest.raises(ValueError, match="must be an object"):
         turn_from_record({"type": "model-turn", "tool_calls": [{"name": "x", "arguments": [1]}]})
+
+
+def test_raising_a_limit_keeps_the_failure_counts_when_the_escalation_was_a_limit() -> None:
+    events = _events()[:9]  # up to the revert: repeats k1 x2, k2 x1
+    events += [
+        Escalated(1, "limits", ".backdev/escalations/FEAT-1-1.md", "raise it", 1060.0),
+        Answered(1, "resumed with new limits", 1070.0),
+    ]
+
+    state = fold(1, events)
+
+    assert state.repeats == {"k1": 2, "k2": 1}
+    assert state.open_escalation is None

@@ -85,6 +85,8 @@ class LocalWorkspace:
         if not target.is_file():
             kind = "a directory" if target.is_dir() else "not an existing file"
             raise PathRefused(f"{relative} is {kind}")
+        if self._links_to_ignored(relative):
+            raise PathRefused(f"{relative} leads to a file git ignores; such files are never read")
         size = target.stat().st_size
         if size > MAX_READ_BYTES:
             raise PathRefused(
@@ -124,7 +126,13 @@ class LocalWorkspace:
             "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", relative
         )
         paths = {decode_path(raw) for raw in listed.split(b"\0") if raw}
-        return sorted(p for p in paths if _is_listable(self._root / p))
+        return sorted(
+            p for p in paths if _is_listable(self._root / p) and not self._links_to_ignored(p)
+        )
+
+    def _links_to_ignored(self, relative: str) -> bool:
+        """True for a symlink that leads to a file git ignores (a tracked `env-link -> .env`)."""
+        return (self._root / relative).is_symlink() and self.is_ignored(relative)
 
     def _refuse_escaping_links(self, path: str, relative: str) -> None:
         """Refuse a path whose symlinks (at any depth) lead outside the repository."""

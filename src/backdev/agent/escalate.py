@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backdev.agent.outside_escalation import next_escalation_number, recorded_numbers
 from backdev.agent.services import RunResult
 from backdev.agent.session import Session
 from backdev.agent.signals import Escalate
@@ -19,8 +20,7 @@ def escalate(session: Session, signal: Escalate, outcome: Outcome) -> RunResult:
     services, state = session.services, session.state
     git = services.git
     tried = [f"attempt {n}: {event}" for n, event in _attempts(session)]
-    numbers = [n for run in services.store.runs() for n in _numbers(session, run.run_id)]
-    number = 1 + max(numbers, default=0)
+    number = next_escalation_number(recorded_numbers(services.store), services.dossiers.names())
     stash = ""
     if signal.revert and git.dirty():
         stat = git.diff_stat(state.last_green)
@@ -31,7 +31,11 @@ def escalate(session: Session, signal: Escalate, outcome: Outcome) -> RunResult:
         git.reset_hard(state.last_green)
         session.record(Reverted(state.last_green, stash, signal.rule, session.now()))
     step = _step_line(session)
-    resume = f'backdev answer {number} "your answer"   then   backdev resume'
+    resume = (
+        "backdev resume --max-steps 200 (or --max-cost 5, --max-minutes 60): raise the limit"
+        if signal.rule == "limits"
+        else f'backdev answer {number} "your answer"   then   backdev resume'
+    )
     if stash:
         resume += f"\nThe abandoned attempt is kept in the stash {stash[:12]} (git stash list)."
     dossier = Escalation(
@@ -62,10 +66,6 @@ def _attempts(session: Session) -> list[tuple[int, str]]:
         for e in session.services.store.events(session.run_id)
         if isinstance(e, AttemptJudged) and e.step == number
     ]
-
-
-def _numbers(session: Session, run_id: int) -> list[int]:
-    return [e.number for e in session.services.store.events(run_id) if isinstance(e, Escalated)]
 
 
 def _step_line(session: Session) -> str:

@@ -20,6 +20,8 @@ from backdev.domain.run_events import AttemptJudged, StepCommitted
 from backdev.domain.stoploss import (
     STOP_AFTER,
     Fingerprint,
+    failures,
+    finding_fingerprint,
     harness_fingerprint,
     report_fingerprints,
 )
@@ -94,7 +96,7 @@ def run_step(session: Session, number: int, brief: str, toolbox: Toolbox) -> str
             session.record(StepCommitted(number, sha, session.now()))
             session.tell(f"step {number}/{count} committed: {sha[:10]}")
             return sha
-        _stop_on_repeats(session, prints)
+        _stop_on_repeats(session, prints, report)
         messages.append(session.say("user", feedback, number))
         session.attempt += 1
 
@@ -153,17 +155,25 @@ def _run_tools(
     return finished
 
 
-def _stop_on_repeats(session: Session, prints: tuple[Fingerprint, ...]) -> None:
+def _stop_on_repeats(
+    session: Session, prints: tuple[Fingerprint, ...], report: CheckReport | None
+) -> None:
     repeated = [p for p in prints if session.state.repeats.get(p.key, 0) >= STOP_AFTER]
     if not repeated:
         return
     first = repeated[0]
+    keys = {p.key for p in repeated}
+    evidence = [
+        f"{f.rule} {f.path}:{f.line}: {f.message}" if f.path else f"{f.rule}: {f.message}"
+        for gate, f in (failures(report) if report is not None else [])
+        if finding_fingerprint(gate, f).key in keys
+    ] or [p.describe() for p in repeated]
     raise Escalate(
         "stop-loss",
         f"the same failure {STOP_AFTER} times: {first.rule}",
-        f"The model failed {STOP_AFTER} times in the same way ({first.describe()}). "
+        f"The model failed {STOP_AFTER} times in the same way ({evidence[0]}). "
         "Is the rule right for this case, or what should the implementation do instead?",
-        evidence=[p.describe() for p in repeated],
+        evidence=evidence,
         violated=first.rule,
     )
 

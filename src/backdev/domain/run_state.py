@@ -124,6 +124,8 @@ def _apply(state: RunState, event: RunEvent) -> None:
         state.escalations[event.number] = event
     elif isinstance(event, Answered):
         state.answers[event.number] = event.answer
-        state.repeats.clear()  # a person weighed in: the count starts again
+        asked = state.escalations.get(event.number)
+        if asked is None or asked.rule != "limits":
+            state.repeats.clear()  # a person weighed in: the count starts again
     elif isinstance(event, SessionEnded):
         state.outcome = event.outcome

@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from backdev.domain.findings import CheckReport
+from backdev.domain.findings import CheckReport, Finding
 
 STOP_AFTER = 3
 """The attempt that repeats a fingerprint this many times reverts and escalates."""
@@ -58,21 +58,28 @@ def normalise(message: str) -> str:
 def report_fingerprints(report: CheckReport) -> tuple[Fingerprint, ...]:
     """One fingerprint per distinct error finding of the failing gates."""
     seen: dict[str, Fingerprint] = {}
-    for result in report.gates:
-        if result.status != "fail":
-            continue
-        for finding in result.findings:
-            if finding.severity != "error":
-                continue
-            print_ = Fingerprint(
-                result.gate,
-                finding.rule,
-                finding.severity,
-                finding.path,
-                normalise(finding.message),
-            )
-            seen.setdefault(print_.key, print_)
+    for gate, finding in failures(report):
+        print_ = finding_fingerprint(gate, finding)
+        seen.setdefault(print_.key, print_)
     return tuple(seen.values())
+
+
+def failures(report: CheckReport) -> list[tuple[str, Finding]]:
+    """The error findings of the failing gates, with their gate's id."""
+    return [
+        (result.gate, finding)
+        for result in report.gates
+        if result.status == "fail"
+        for finding in result.findings
+        if finding.severity == "error"
+    ]
+
+
+def finding_fingerprint(gate: str, finding: Finding) -> Fingerprint:
+    """The fingerprint of one finding of `gate`."""
+    return Fingerprint(
+        gate, finding.rule, finding.severity, finding.path, normalise(finding.message)
+    )
 
 
 def harness_fingerprint(rule: str, message: str) -> Fingerprint:

@@ -33,7 +33,9 @@ def result_lines(result: RunResult, state: RunState) -> list[str]:
     if result.dossier:
         lines.append(f"escalation dossier: {result.dossier}")
         waiting = state.open_escalation
-        if waiting is not None:
+        if waiting is not None and waiting.rule == "limits":
+            lines.append("next: backdev resume --max-steps 200 (or --max-cost 5): a higher limit")
+        elif waiting is not None:
             lines.append(f'next: backdev answer {waiting.number} "..."  then  backdev resume')
     elif result.outcome == "done":
         lines.append(f"next: review the branch {state.started.branch} and open a pull request")
