@@ -22,7 +22,7 @@ def dotenv_values(root: Path) -> tuple[str, ...]:
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
-            continue
+            continue  # unreadable to us means unreadable to the tools too: nothing to mask
         for line in text.splitlines():
             value = _value(line)
             if value is not None and len(value) >= MIN_LENGTH and not value.isdigit():
