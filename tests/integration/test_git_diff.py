@@ -685,3 +685,19 @@ def test_a_same_size_edit_with_the_recorded_mtime_is_seen_when_git_deems_it_racy
     change = _change(repo, base)
 
     assert _shape(_only(change, "cart.py")) == ("modified", {1}, {1})
+
+
+def test_the_work_tree_is_read_afresh_when_a_long_lived_source_checks_again(
+    repo: GitRepo,
+) -> None:
+    repo.write("src/app.py", "x = 1\n")
+    base = repo.commit("base")
+    source = GitDiffSource(repo.root)
+    repo.write("src/app.py", "x = 2\n")
+    source.change(base, None)
+    assert source.read(WORKTREE, "src/app.py") == "x = 2\n"
+
+    repo.write("src/app.py", "x = 3\n")  # the next attempt of an agent's step
+    source.change(base, None)
+
+    assert source.read(WORKTREE, "src/app.py") == "x = 3\n"

@@ -30,7 +30,8 @@ class GitDiffSource:
 
     `change` is called once per check and `read` many times (from the gates' threads),
     so file texts are cached per (revision, path), fetched in one `git cat-file --batch`
-    per revision, under a lock.
+    per revision, under a lock. A long-lived source (an agent run, the MCP server)
+    checks many changes: each work-tree `change` forgets the work tree's texts.
     """
 
     def __init__(self, cwd: Path) -> None:
@@ -58,6 +59,8 @@ class GitDiffSource:
             commits=commits_between(git, base_sha, tip),
         )
         with self._lock:
+            if head is None:  # the work tree may have changed since an earlier check
+                self._texts = {k: v for k, v in self._texts.items() if k[0] != WORKTREE}
             self._remember(change)
         return change
 
