@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
+from backdev.adapters.pytest_runner import memo
 from backdev.adapters.pytest_runner.command import (
     coverage_rc,
     find_python,
@@ -72,15 +73,22 @@ class PytestRunner:
         Never raises for the project's failures: a run that cannot produce evidence
         returns TestEvidence with `problem` set and the tail of its output.
         """
+        key = memo.run_key(self._root, self._python, revision, selection, overlay)
+        earlier = memo.recall(key, revision) if key is not None else None
+        if earlier is not None:
+            return earlier
         try:
             with revision_tree(self._root, revision, overlay) as tree:
-                return self._run_in(tree, revision, tuple(selection))
+                evidence = self._run_in(tree, revision, tuple(selection))
         except (TreeError, BackdevError) as exc:
             return TestEvidence(revision, (), -1, problem=str(exc))
         except OSError as exc:
             return TestEvidence(
                 revision, (), -1, problem=f"the test run could not be prepared: {exc}"
             )
+        if key is not None:
+            memo.remember(key, evidence)
+        return evidence
 
     def _run_in(self, tree: Path, revision: str, selection: tuple[str, ...]) -> TestEvidence:
         state = tree / ".backdev"
