@@ -7,7 +7,8 @@ The heavier adapters of `check` are imported inside `check_services`, so that
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -26,6 +27,7 @@ from backdev.application.agent_ports import ChatModel, Clock, RunStore
 from backdev.application.attest import attest
 from backdev.application.check import CheckServices
 from backdev.application.claude_stop import StopMemory
+from backdev.application.demo import DemoRepo
 from backdev.application.gates import BrokenPluginGate, Gate
 from backdev.application.hooks import HookFiles, IndexSnapshots
 from backdev.application.init_project import InitReport, init_project
@@ -34,6 +36,7 @@ from backdev.application.ports import Attestation
 from backdev.application.specs import load_specs
 from backdev.application.trace import TraceServices
 from backdev.domain.config import DEFAULT_TESTS
+from backdev.domain.errors import ConfigError
 from backdev.domain.findings import CheckReport
 from backdev.domain.pricing import ModelId
 
@@ -316,3 +319,31 @@ def stop_memory(cwd: Path) -> StopMemory:
     from backdev.adapters.hook_state import JsonStopMemory
 
     return JsonStopMemory(LocalProjectFiles(cwd).root() / ".backdev" / "hooks")
+
+
+@contextmanager
+def demo_repository(keep: Path | None) -> Iterator[DemoRepo]:
+    """The demo's repository: in `keep` (a new or empty folder, left in place) or in a
+    temporary folder removed afterwards. Its tests run with this interpreter."""
+    import sys
+    import tempfile
+
+    from backdev.adapters.demo.repository import DemoRepository
+
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix="backdev-demo-") as folder:
+            yield DemoRepository(Path(folder) / "shop", sys.executable)
+        return
+    if keep.exists() and (not keep.is_dir() or any(keep.iterdir())):
+        raise ConfigError(
+            f"--keep {keep}: that is not an empty folder, and the demo never writes over "
+            "files. Name a new or empty folder."
+        )
+    yield DemoRepository(keep.resolve(), sys.executable)
+
+
+def demo_recording(name: str) -> Path:
+    """A recorded model session shipped with the demo (for `--model replay:PATH`)."""
+    from backdev.adapters.demo.repository import recording
+
+    return recording(name)

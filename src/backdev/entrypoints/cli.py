@@ -12,6 +12,7 @@ from backdev import __version__
 from backdev.domain.errors import ExitCode
 from backdev.entrypoints.commands import attest, check, init, lint, run, runs, trace
 from backdev.entrypoints.commands.brief import brief
+from backdev.entrypoints.commands.demo import demo
 from backdev.entrypoints.commands.escalate import escalate
 from backdev.entrypoints.commands.hooks import hook_app, install_hook
 from backdev.entrypoints.commands.mcp import mcp
@@ -61,6 +62,7 @@ def _root(
     """The Backend Developer role as enforced software."""
 
 
+app.command()(demo)
 app.command()(init.init)
 app.command()(lint.lint)
 app.command()(check.check)

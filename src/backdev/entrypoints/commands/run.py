@@ -130,5 +130,5 @@ def _finish(result: RunResult, events: list[RunEvent]) -> int:
     state = fold(result.run_id, events)
     out = Console(highlight=False)
     for line in result_lines(result, state):
-        out.print(line, markup=False)
+        out.print(line, markup=False, soft_wrap=True)
     return int(_EXIT.get(result.outcome, ExitCode.USAGE))
