@@ -378,5 +378,10 @@ def test_client_targets_anthropic_when_only_a_key_is_set() -> None:
 
 
 def test_client_is_refused_with_a_hint_when_neither_key_nor_base_url_is_set() -> None:
-    with pytest.raises(ConfigError, match="set ANTHROPIC_API_KEY, or set ANTHROPIC_BASE_URL"):
+    with pytest.raises(ConfigError) as raised:
         anthropic_client({})
+
+    assert str(raised.value) == (
+        "The anthropic provider needs an API key: set ANTHROPIC_API_KEY, or set "
+        "ANTHROPIC_BASE_URL to a compatible server that needs none."
+    )

@@ -19,6 +19,7 @@ from anthropic.types import (
 from backdev.adapters.llm.failures import (
     Endpoint,
     connection_failure,
+    credentials,
     status_failure,
     unreadable_reply,
 )
@@ -30,7 +31,6 @@ from backdev.domain.conversation import (
     ToolSpec,
     Usage,
 )
-from backdev.domain.errors import ConfigError
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 NO_KEY = "backdev-no-key"
@@ -45,14 +45,8 @@ def anthropic_client(
     The SDK retries 408, 409, 429, 5xx, timeouts and lost connections `max_retries`
     times with exponential backoff (honouring Retry-After); `timeout` is per attempt.
     """
-    values = os.environ if env is None else env
-    base_url = values.get("ANTHROPIC_BASE_URL", "").strip()
-    key = values.get("ANTHROPIC_API_KEY", "").strip()
-    if not key and not base_url:
-        raise ConfigError(
-            "The anthropic provider needs an API key: set ANTHROPIC_API_KEY, or set "
-            "ANTHROPIC_BASE_URL to a compatible server that needs none."
-        )
+    example = "a compatible server that needs none"
+    key, base_url = credentials(os.environ if env is None else env, "ANTHROPIC", example)
     # An explicit key and URL keep the SDK from consulting os.environ and profile files.
     return anthropic.Anthropic(
         api_key=key or NO_KEY,

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from backdev.application.agent_ports import ModelError
+from backdev.domain.errors import ConfigError
 
 _RETRIED_STATUSES = frozenset({408, 409, 429})
 
@@ -106,3 +107,19 @@ def _shortened(text: str, limit: int = 300) -> str:
     # A proxy's error page can be kilobytes of HTML; the start says enough.
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def credentials(env: Mapping[str, str], prefix: str, example: str) -> tuple[str, str]:
+    """The key and base URL from `<prefix>_API_KEY` and `<prefix>_BASE_URL` in `env`.
+
+    With neither set there is nothing to talk to: a ConfigError says what to set
+    (`example` names a server that needs no key).
+    """
+    base_url = env.get(f"{prefix}_BASE_URL", "").strip()
+    key = env.get(f"{prefix}_API_KEY", "").strip()
+    if not key and not base_url:
+        raise ConfigError(
+            f"The {prefix.lower()} provider needs an API key: set {prefix}_API_KEY, or set "
+            f"{prefix}_BASE_URL to {example}."
+        )
+    return key, base_url

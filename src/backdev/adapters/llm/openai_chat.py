@@ -21,6 +21,7 @@ from openai.types.chat import (
 from backdev.adapters.llm.failures import (
     Endpoint,
     connection_failure,
+    credentials,
     status_failure,
     unreadable_reply,
 )
@@ -32,7 +33,6 @@ from backdev.domain.conversation import (
     ToolSpec,
     Usage,
 )
-from backdev.domain.errors import ConfigError
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 NO_KEY = "backdev-no-key"
@@ -50,15 +50,10 @@ def openai_client(
     The SDK retries 408, 409, 429, 5xx, timeouts and lost connections `max_retries`
     times with exponential backoff (honouring Retry-After); `timeout` is per attempt.
     """
-    values = os.environ if env is None else env
-    base_url = values.get("OPENAI_BASE_URL", "").strip()
-    key = values.get("OPENAI_API_KEY", "").strip()
-    if not key and not base_url:
-        raise ConfigError(
-            "The openai provider needs an API key: set OPENAI_API_KEY, or set "
-            "OPENAI_BASE_URL to an OpenAI-compatible server that needs none "
-            "(e.g. http://localhost:11434/v1 for Ollama)."
-        )
+    example = (
+        "an OpenAI-compatible server that needs none (e.g. http://localhost:11434/v1 for Ollama)"
+    )
+    key, base_url = credentials(os.environ if env is None else env, "OPENAI", example)
     # Both are passed explicitly so the SDK does not fall back to os.environ behind `env`.
     return openai.OpenAI(
         api_key=key or NO_KEY,
