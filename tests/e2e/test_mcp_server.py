@@ -141,8 +141,15 @@ def test_twenty_calls_at_once_all_answer_while_a_full_check_runs(
     calls += [("lint", {"paths": ["docs/features"]})] * 3
     calls += [("brief", {"feature": "FEAT-001", "criterion": "AC-2", "run_tests": False})] * 6
     calls += [("trace", {"feature": "FEAT-404"})] * 3
+    # A tree no earlier test has tested, so the full check really runs the project's tests
+    # (the runner reuses a run of the same files in one process).
+    fresh = sample.repo.root / "docs" / "concurrency-notes.md"
+    fresh.write_text("Twenty calls at once.\n", encoding="utf-8")
 
-    answers = server.call_all(calls)
+    try:
+        answers = server.call_all(calls)
+    finally:
+        fresh.unlink()
 
     assert len(answers.results) == 20
     for (name, _args), answer in zip(calls, answers.results, strict=True):
