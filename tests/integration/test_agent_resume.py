@@ -166,3 +166,17 @@ def test_resume_after_a_limit_needs_a_higher_limit_and_no_answer_when_limits_are
     )
 
     assert result.outcome == "done"
+
+
+def test_nothing_is_stashed_when_the_run_is_refused_for_an_existing_branch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = make_harness(tmp_path, monkeypatch, [PASS])
+    h.repo.git("branch", "backdev/FEAT-001")
+    h.repo.write("src/shop/api/handlers.py", "# my unfinished work\n")
+
+    with pytest.raises(ConfigError, match="already exists"):
+        h.run([], stash=True)
+
+    assert h.repo.git("stash", "list") == ""
+    assert "my unfinished work" in (h.repo.root / "src/shop/api/handlers.py").read_text()

@@ -51,13 +51,13 @@ def start_run(services: AgentServices, request: RunRequest, progress: Progress) 
     price = price_for(model_id, request.price)
     model = services.models(model_id)
     git = services.git
-    notices = _clean_tree(services, request.stash, feature.id)
     branch = request.branch or f"backdev/{feature.id}"
     if git.branch_exists(branch):
         raise ConfigError(
             f"branch {branch} already exists. `backdev resume` continues its run; "
             "`--branch NAME` starts a new run on another branch."
         )
+    notices = _clean_tree(services, request.stash, feature.id)  # last: nothing refused after it
     base = git.head()
     git.create_branch(branch, base)
     started = RunStarted(
