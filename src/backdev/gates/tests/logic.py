@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
+from functools import lru_cache
 
 MODULE = "<module>"
 _DECLARING_CALLS = frozenset(
@@ -57,6 +58,13 @@ def base_shapes(texts: Iterable[str]) -> frozenset[str]:
 
 def logic_units(text: str) -> dict[str, str]:
     """Unit name -> a dump of its logic; raises SyntaxError for unparsable text."""
+    return dict(_units_of(text))
+
+
+@lru_cache(maxsize=256)
+def _units_of(text: str) -> tuple[tuple[str, str], ...]:
+    """The units of `text`, computed once per text: the gate reads each base file twice
+    (to compare it with head, and as a place a moved unit may come from)."""
     tree = _Stripped().visit(ast.parse(text))
     units: dict[str, str] = {}
     top: list[ast.stmt] = []
@@ -69,7 +77,7 @@ def logic_units(text: str) -> dict[str, str]:
             top.append(node)
     if top:
         units[MODULE] = _dump(top)
-    return units
+    return tuple(units.items())
 
 
 def _add_function(
