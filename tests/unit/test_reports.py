@@ -11,7 +11,7 @@ import jsonschema
 from rich.console import Console
 
 from backdev.domain.findings import CheckReport, Finding, GateResult
-from backdev.entrypoints.reports.json_report import render_json
+from backdev.domain.report_data import render_json
 from backdev.entrypoints.reports.junit import render_junit
 from backdev.entrypoints.reports.markdown import render_markdown
 from backdev.entrypoints.reports.sarif import render_sarif

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backdev.agent.brief import compose_brief
-from backdev.agent.feedback import lessons_proposal
+from backdev.agent.feedback import finding_line, lessons_proposal
 from backdev.agent.planning import make_plan
 from backdev.agent.services import RunResult
 from backdev.agent.session import Session
@@ -104,11 +104,7 @@ def _definition_of_done(session: Session, specs: LoadedSpecs) -> None:
     if report.verdict == "pass":
         return
     failing = [r for r in report.gates if r.status == "fail"]
-    evidence = [
-        f"{f.rule} {f.path}:{f.line}: {f.message}" if f.path else f"{f.rule}: {f.message}"
-        for r in failing
-        for f in r.findings
-    ]
+    evidence = [finding_line(f) for r in failing for f in r.findings]
     raise Escalate(
         "dod",
         "the Definition of Done is not met by the whole run",

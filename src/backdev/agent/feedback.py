@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backdev.domain.findings import CheckReport
+from backdev.domain.findings import CheckReport, Finding
 from backdev.domain.plan import PlannedStep
 
 MAX_FINDINGS = 30
@@ -55,6 +55,13 @@ def findings_message(report: CheckReport, attempt: int) -> str:
             if finding.evidence:
                 lines.append(f"  evidence: {finding.evidence.strip()[:400]}")
     return "\n".join(lines)
+
+
+def finding_line(finding: Finding) -> str:
+    """One finding on one line for a dossier: rule, where, what."""
+    if not finding.path:
+        return f"{finding.rule}: {finding.message}"
+    return f"{finding.rule} {finding.path}:{finding.line}: {finding.message}"
 
 
 def verdict_line(report: CheckReport) -> str:

@@ -7,7 +7,7 @@ from backdev.agent.feedback import plan_request
 from backdev.agent.session import Session
 from backdev.agent.signals import Escalate
 from backdev.agent.tools import PLAN_TOOLS, Toolbox
-from backdev.domain.conversation import Message, ToolCall
+from backdev.domain.conversation import ToolCall
 from backdev.domain.plan import Plan, parse_plan
 from backdev.domain.run_events import PlanSaved
 from backdev.domain.stoploss import STOP_AFTER
@@ -47,35 +47,21 @@ def make_plan(session: Session, brief: str, toolbox: Toolbox, proven: list[str])
                 refusals += 1
                 _stop_if_stuck(refusals, "harness/invalid-plan", "submitted invalid plans")
                 text = "The plan was not accepted:\n- " + "\n- ".join(plan_or_problems)
-                messages.append(_result(session, call, text, error=True))
+                messages.append(session.answer(call, text, True, 0))
             elif call.name in READING_TOOLS:
                 outcome = toolbox.call(call)
                 if outcome.ends == "ask":
                     raise Escalate("ambiguity", "the model asked a question", outcome.question)
-                messages.append(_result(session, call, outcome.content, outcome.is_error))
+                messages.append(session.answer(call, outcome.content, outcome.is_error, 0))
             else:
                 text = f"{call.name} is not available while planning: read, then submit_plan."
-                messages.append(_result(session, call, text, error=True))
+                messages.append(session.answer(call, text, True, 0))
 
 
 def _plan(call: ToolCall, criteria: list[str], proven: list[str]) -> Plan | list[str]:
     if call.problem is not None:
         return [call.problem]
     return parse_plan(call.arguments, criteria, proven)
-
-
-def _result(session: Session, call: ToolCall, content: str, error: bool) -> Message:
-    session.write(
-        {
-            "type": "tool-result",
-            "id": call.id,
-            "name": call.name,
-            "content": content,
-            "is_error": error,
-            "step": 0,
-        }
-    )
-    return Message("tool", content, tool_call_id=call.id, is_error=error)
 
 
 def _stop_if_stuck(count: int, rule: str, what: str) -> None:

@@ -87,6 +87,23 @@ class Session:
         self.write({"type": "message", "role": role, "content": text, "step": step})
         return Message("system" if role == "system" else "user", text)
 
+    def answer(self, call: ToolCall, content: str, is_error: bool, step: int) -> Message:
+        """The result of a tool call: transcribed, returned for the conversation.
+
+        `content` is already redacted (the toolbox redacts everything it returns).
+        """
+        self.write(
+            {
+                "type": "tool-result",
+                "id": call.id,
+                "name": call.name,
+                "content": content,
+                "is_error": is_error,
+                "step": step,
+            }
+        )
+        return Message("tool", content, tool_call_id=call.id, is_error=is_error)
+
     def tell(self, message: str, last_gates: str = "") -> None:
         """Send a progress update for the live view."""
         plan = self.state.plan

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import json
 
-from backdev.agent.feedback import commit_message, findings_message, step_request, verdict_line
+from backdev.agent.feedback import (
+    commit_message,
+    finding_line,
+    findings_message,
+    step_request,
+    verdict_line,
+)
 from backdev.agent.session import Session
 from backdev.agent.signals import Escalate
 from backdev.agent.tools import STEP_TOOLS, Toolbox, ToolOutcome
@@ -16,6 +22,7 @@ from backdev.application.agent_ports import CommitRefused
 from backdev.application.check import CheckRequest
 from backdev.domain.conversation import Message, ToolCall
 from backdev.domain.findings import CheckReport
+from backdev.domain.report_data import report_dict
 from backdev.domain.run_events import AttemptJudged, StepCommitted
 from backdev.domain.stoploss import (
     STOP_AFTER,
@@ -135,19 +142,7 @@ def _run_tools(
             outcome = ToolOutcome("not run: the step was already finished", is_error=True)
         else:
             outcome = toolbox.call(call)
-        session.write(
-            {
-                "type": "tool-result",
-                "id": call.id,
-                "name": call.name,
-                "content": outcome.content,
-                "is_error": outcome.is_error,
-                "step": number,
-            }
-        )
-        messages.append(
-            Message("tool", outcome.content, tool_call_id=call.id, is_error=outcome.is_error)
-        )
+        messages.append(session.answer(call, outcome.content, outcome.is_error, number))
         if outcome.ends == "ask":
             raise Escalate("ambiguity", "the model asked a question", outcome.question)
         if outcome.ends == "finish":
@@ -164,7 +159,7 @@ def _stop_on_repeats(
     first = repeated[0]
     keys = {p.key for p in repeated}
     evidence = [
-        f"{f.rule} {f.path}:{f.line}: {f.message}" if f.path else f"{f.rule}: {f.message}"
+        finding_line(f)
         for gate, f in (failures(report) if report is not None else [])
         if finding_fingerprint(gate, f).key in keys
     ] or [p.describe() for p in repeated]
@@ -179,18 +174,4 @@ def _stop_on_repeats(
 
 
 def _report_json(report: CheckReport | None) -> str:
-    if report is None:
-        return ""
-    gates = [
-        {
-            "id": r.gate,
-            "status": r.status,
-            "summary": r.summary,
-            "findings": [
-                {"rule": f.rule, "path": f.path, "line": f.line, "message": f.message}
-                for f in r.findings
-            ],
-        }
-        for r in report.gates
-    ]
-    return json.dumps({"verdict": report.verdict, "gates": gates})
+    return "" if report is None else json.dumps(report_dict(report))

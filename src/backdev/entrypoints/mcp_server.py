@@ -23,6 +23,7 @@ from backdev.application.trace import run_trace
 from backdev.domain.errors import ConfigError
 from backdev.domain.escalation import EscalationRule
 from backdev.domain.features import Workflow
+from backdev.domain.report_data import render_json, report_dict
 from backdev.entrypoints.commands.lint import NO_SPEC_FILES
 from backdev.entrypoints.mcp_answers import (
     BriefAnswer,
@@ -35,7 +36,6 @@ from backdev.entrypoints.mcp_answers import (
     lint_answer,
     next_step_answer,
 )
-from backdev.entrypoints.reports.json_report import render_json, report_dict
 from backdev.entrypoints.reports.trace_render import render_trace_json, trace_dict
 
 

@@ -14,9 +14,9 @@ from backdev import bootstrap
 from backdev.application.check import CheckRequest, run_check
 from backdev.domain.errors import ConfigError, ExitCode
 from backdev.domain.findings import CheckReport
+from backdev.domain.report_data import render_json
 from backdev.entrypoints.reports import REPORT_FORMATS, ReportFormat
 from backdev.entrypoints.reports.grouping import verdict_line
-from backdev.entrypoints.reports.json_report import render_json
 from backdev.entrypoints.reports.junit import render_junit
 from backdev.entrypoints.reports.markdown import render_markdown
 from backdev.entrypoints.reports.sarif import render_sarif

@@ -1,4 +1,5 @@
-"""The JSON report (`backdev.check/1`), a stable schema that people script against."""
+"""The check report as plain data (`backdev.check/1`), a stable schema that people script
+against: the JSON report, the MCP answer and the run record all hold this shape."""
 
 from __future__ import annotations
 
