@@ -7,7 +7,7 @@ The heavier adapters of `check` are imported inside `check_services`, so that
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from importlib.metadata import entry_points
@@ -32,10 +32,10 @@ from backdev.application.gates import BrokenPluginGate, Gate
 from backdev.application.hooks import HookFiles, IndexSnapshots
 from backdev.application.init_project import InitReport, init_project
 from backdev.application.lint import SpecParsers
-from backdev.application.ports import Attestation
+from backdev.application.ports import Attestation, SecretScanner
 from backdev.application.specs import load_specs
 from backdev.application.trace import TraceServices
-from backdev.domain.config import DEFAULT_TESTS
+from backdev.domain.config import DEFAULT_TESTS, BackdevConfig
 from backdev.domain.errors import ConfigError
 from backdev.domain.findings import CheckReport
 from backdev.domain.pricing import ModelId
@@ -111,26 +111,46 @@ def check_services(cwd: Path) -> CheckServices:
     from backdev.adapters.project_commands import LocalProjectCommands
     from backdev.adapters.pytest_runner import PytestRunner
     from backdev.adapters.ruff_patterns import RuffPatternScanner
-    from backdev.adapters.secret_scanner import DetectSecretsScanner
 
     specs = spec_parsers(cwd)
     diff = GitDiffSource(cwd)
     root = specs.files.root()
-    # An invalid config is reported by the use case; here the default baseline serves.
+    # An invalid config is reported by the use case; here the defaults serve.
     config = specs.config.load(root).value
-    baseline = config.gates.get("secrets", {}).get("baseline") if config else None
     python = config.python if config else None
     return CheckServices(
         specs=specs,
         diff=diff,
         imports=GrimpImportGraphSource(root, diff, root / ".backdev" / "cache"),
-        secrets=DetectSecretsScanner(root, str(baseline or ".secrets.baseline")),
+        secrets=_secret_scanner(root, config),
         patterns=RuffPatternScanner(),
         gates=[*builtin_gates(), *plugin_gates()],
         tests=PytestRunner(root, python, tests=config.tests if config else DEFAULT_TESTS),
         commands=LocalProjectCommands(root, python, config.checks if config else {}),
         attestations=MarkdownAttestationStore(root),
     )
+
+
+def _secret_scanner(root: Path, config: BackdevConfig | None) -> SecretScanner:
+    """detect-secrets with the project's reviewed baseline (`.secrets.baseline` by default)."""
+    from backdev.adapters.secret_scanner import DetectSecretsScanner
+
+    baseline = config.gates.get("secrets", {}).get("baseline") if config else None
+    return DetectSecretsScanner(root, str(baseline or ".secrets.baseline"))
+
+
+def _redactor(root: Path, scanner: SecretScanner) -> Callable[[str], str]:
+    """Masks every secret the scanner finds, and the values of the repository's `.env`
+    files wherever they appear, in anything sent to a model or written for people."""
+    from backdev.adapters.env_files import dotenv_values
+    from backdev.application.redaction import redact_text
+
+    known = dotenv_values(root)
+
+    def redact(text: str) -> str:
+        return redact_text(text, scanner, known=known)
+
+    return redact
 
 
 def plugin_gates() -> list[Gate]:
@@ -187,14 +207,12 @@ def agent_services(cwd: Path) -> AgentServices:
     """Everything `backdev run` and `resume` need for the repository at `cwd`."""
     import os
 
-    from backdev.adapters.env_files import dotenv_values
     from backdev.adapters.escalation_files import MarkdownDossierStore
     from backdev.adapters.llm.factory import build_chat_model
     from backdev.adapters.run_git import GitRunRepository
     from backdev.adapters.transcript_file import JsonlTranscript
     from backdev.adapters.workspace import LocalWorkspace
     from backdev.application.check import CheckRequest, run_check
-    from backdev.application.redaction import redact_text
 
     checking = check_services(cwd)
     root = checking.specs.files.root()
@@ -209,11 +227,6 @@ def agent_services(cwd: Path) -> AgentServices:
     def model(model_id: ModelId) -> ChatModel:
         return build_chat_model(model_id, environment, cwd)
 
-    known = dotenv_values(root)
-
-    def redact(text: str) -> str:
-        return redact_text(text, checking.secrets, known=known)
-
     return AgentServices(
         specs=checking.specs,
         check=check,
@@ -225,7 +238,7 @@ def agent_services(cwd: Path) -> AgentServices:
         git=GitRunRepository(root),
         commands=checking.commands,
         dossiers=MarkdownDossierStore(root),
-        redact=redact,
+        redact=_redactor(root, checking.secrets),
         clock=clock,
     )
 
@@ -282,20 +295,13 @@ def escalate_for(
 ) -> str:
     """`backdev escalate`: write a dossier for a person; returns its repository path."""
     from backdev.adapters.escalation_files import MarkdownDossierStore
-    from backdev.adapters.secret_scanner import DetectSecretsScanner
     from backdev.agent.outside_escalation import EscalationServices, escalate_outside
-    from backdev.application.redaction import redact_text
 
     specs = spec_parsers(cwd)
     root = specs.files.root()
     store, _clock = run_records(cwd)
-    config = specs.config.load(root).value
-    baseline = config.gates.get("secrets", {}).get("baseline") if config else None
-    scanner = DetectSecretsScanner(root, str(baseline or ".secrets.baseline"))
-
-    def redact(text: str) -> str:
-        return redact_text(text, scanner)
-
+    scanner = _secret_scanner(root, specs.config.load(root).value)
+    redact = _redactor(root, scanner)
     services = EscalationServices(specs, store, MarkdownDossierStore(root), redact)
     return escalate_outside(services, feature, rule=rule, question=question, evidence=evidence)
 

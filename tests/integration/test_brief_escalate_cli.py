@@ -217,3 +217,28 @@ def test_has_help_with_examples_when_asked(
     out = capsys.readouterr().out
     assert f"Usage: backdev {command}" in out
     assert f"backdev {command} FEAT-012" in out
+
+
+def test_a_value_from_the_ignored_env_is_masked_when_it_is_quoted_in_evidence(
+    sample: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    value = "plain" + "-words-" + "from-env"
+    (sample.root / ".env").write_text(f"SHOP_TOKEN={value}\n", encoding="utf-8")
+
+    code = main(
+        [
+            "escalate",
+            "FEAT-001",
+            "--rule",
+            "ambiguity",
+            "--question",
+            "Which token?",
+            "--evidence",
+            f"the settings printed {value}",
+        ]
+    )
+
+    assert code == 0
+    text = (sample.root / capsys.readouterr().out.strip()).read_text(encoding="utf-8")
+    assert "- the settings printed ***" in text
+    assert value not in text
