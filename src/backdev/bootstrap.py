@@ -245,7 +245,7 @@ def agent_services(cwd: Path) -> AgentServices:
 
 def run_records(cwd: Path) -> tuple[RunStore, Clock]:
     """The run record of the repository at `cwd`, and the clock to stamp events with."""
-    from backdev.adapters.escalation_files import SystemClock
+    from backdev.adapters.clock import SystemClock
     from backdev.adapters.run_store import SqliteRunStore
 
     root = LocalProjectFiles(cwd).root()

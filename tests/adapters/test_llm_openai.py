@@ -9,6 +9,7 @@ from typing import Any
 import openai
 import pytest
 
+from backdev.adapters.llm.failures import Endpoint
 from backdev.adapters.llm.openai_chat import NO_KEY, OpenAIChatModel, openai_client
 from backdev.application.agent_ports import ModelError
 from backdev.domain.conversation import AssistantTurn, Message, ToolCall, ToolSpec, Usage
@@ -407,3 +408,12 @@ def test_client_targets_openai_when_only_a_key_is_set() -> None:
 def test_client_is_refused_with_a_hint_when_neither_key_nor_base_url_is_set() -> None:
     with pytest.raises(ConfigError, match="set OPENAI_API_KEY, or set OPENAI_BASE_URL"):
         openai_client({"OPENAI_API_KEY": "  "})
+
+
+def test_the_endpoint_names_the_provider_s_variables_when_built_from_a_client() -> None:
+    with openai_client({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1/"}, max_retries=2) as client:
+        endpoint = Endpoint.of("openai", "a Chat Completions API", "m", client)
+
+    assert (endpoint.key_variable, endpoint.url_variable) == ("OPENAI_API_KEY", "OPENAI_BASE_URL")
+    assert endpoint.base_url == "http://127.0.0.1:9/v1"
+    assert endpoint.attempts == 3

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 from backdev.adapters.import_graph.files import make_cache_dir
@@ -41,10 +40,3 @@ class MarkdownDossierStore:
 
 def _safe(feature: str) -> str:
     return _UNSAFE.sub("-", feature).strip("-") or "feature"
-
-
-class SystemClock:
-    """The wall clock."""
-
-    def now(self) -> float:
-        return time.time()

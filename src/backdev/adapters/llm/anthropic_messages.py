@@ -63,17 +63,7 @@ class AnthropicMessagesModel:
         self._model = model
         self._client = client
         self._max_tokens = max_tokens
-        timeout = client.timeout
-        self._endpoint = Endpoint(
-            provider="anthropic",
-            api="a Messages API",
-            model=model,
-            base_url=str(client.base_url).rstrip("/"),
-            key_variable="ANTHROPIC_API_KEY",
-            url_variable="ANTHROPIC_BASE_URL",
-            attempts=client.max_retries + 1,
-            timeout=timeout if isinstance(timeout, float | int) else None,
-        )
+        self._endpoint = Endpoint.of("anthropic", "a Messages API", model, client)
 
     def describe(self) -> str:
         """Which model at which server, for the run's header."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from backdev.application.agent_ports import ModelError
 from backdev.domain.errors import ConfigError
@@ -27,6 +28,35 @@ class Endpoint:
     url_variable: str
     attempts: int
     timeout: float | None
+
+    @classmethod
+    def of(cls, provider: str, api: str, model: str, client: SdkClient) -> Endpoint:
+        """The endpoint an SDK client talks to; variables are `<PROVIDER>_API_KEY/_BASE_URL`."""
+        prefix = provider.upper()
+        timeout = client.timeout
+        return cls(
+            provider=provider,
+            api=api,
+            model=model,
+            base_url=str(client.base_url).rstrip("/"),
+            key_variable=f"{prefix}_API_KEY",
+            url_variable=f"{prefix}_BASE_URL",
+            attempts=client.max_retries + 1,
+            timeout=timeout if isinstance(timeout, float | int) else None,
+        )
+
+
+class SdkClient(Protocol):
+    """What both SDKs' clients tell about where and how they send requests."""
+
+    @property
+    def base_url(self) -> object: ...
+
+    @property
+    def max_retries(self) -> int: ...
+
+    @property
+    def timeout(self) -> object: ...
 
 
 def status_failure(endpoint: Endpoint, status: int, body: object) -> ModelError:

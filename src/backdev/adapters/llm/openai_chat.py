@@ -69,17 +69,7 @@ class OpenAIChatModel:
     def __init__(self, model: str, client: openai.OpenAI) -> None:
         self._model = model
         self._client = client
-        timeout = client.timeout
-        self._endpoint = Endpoint(
-            provider="openai",
-            api="a Chat Completions API",
-            model=model,
-            base_url=str(client.base_url).rstrip("/"),
-            key_variable="OPENAI_API_KEY",
-            url_variable="OPENAI_BASE_URL",
-            attempts=client.max_retries + 1,
-            timeout=timeout if isinstance(timeout, float | int) else None,
-        )
+        self._endpoint = Endpoint.of("openai", "a Chat Completions API", model, client)
 
     def describe(self) -> str:
         """Which model at which server, for the run's header."""
