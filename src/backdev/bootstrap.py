@@ -1,8 +1,9 @@
 """The one composition root: wires real adapters into the use cases.
 
 Nothing here runs at import time; entrypoints call these functions per command.
-The heavier adapters of `check` are imported inside `check_services`, so that
-`backdev --help`, `lint` and `init` start without loading grimp or detect-secrets.
+Every adapter and use case is imported inside the function that wires it, so that a
+command loads only what it uses: `backdev check` starts without the agent, the model
+SDKs or tomlkit, and `backdev --help` without any of them.
 """
 
 from __future__ import annotations
@@ -10,35 +11,28 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from importlib.metadata import entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backdev.adapters.dod_file import MarkdownDodParser
-from backdev.adapters.feature_files import FeatureFileParser
-from backdev.adapters.importlinter_contracts import ImportLinterContractSource
-from backdev.adapters.init_files import LocalFileWriter, PackagedTemplates, TomlkitPyprojectEditor
-from backdev.adapters.principles_file import MarkdownPrinciplesParser
-from backdev.adapters.project_files import LocalProjectFiles
-from backdev.adapters.project_layout import GitRepositoryLocator, PackageLayoutProbe
-from backdev.adapters.pyproject_config import PyprojectConfigSource
-from backdev.agent.briefing import Brief, NextStep
-from backdev.agent.services import AgentServices
-from backdev.application.agent_ports import ChatModel, Clock, RunStore
-from backdev.application.attest import attest
-from backdev.application.check import CheckServices
-from backdev.application.claude_stop import StopMemory
-from backdev.application.demo import DemoRepo
-from backdev.application.gates import BrokenPluginGate, Gate
-from backdev.application.hooks import HookFiles, IndexSnapshots
-from backdev.application.init_project import InitReport, init_project
-from backdev.application.lint import SpecParsers
-from backdev.application.ports import Attestation, SecretScanner
-from backdev.application.specs import load_specs
-from backdev.application.trace import TraceServices
-from backdev.domain.config import DEFAULT_TESTS, BackdevConfig
+from backdev.domain.config import DEFAULT_TESTS
 from backdev.domain.errors import ConfigError
-from backdev.domain.findings import CheckReport
-from backdev.domain.pricing import ModelId
+
+if TYPE_CHECKING:
+    from backdev.agent.briefing import Brief, NextStep
+    from backdev.agent.services import AgentServices
+    from backdev.application.agent_ports import ChatModel, Clock, RunStore
+    from backdev.application.check import CheckServices
+    from backdev.application.claude_stop import StopMemory
+    from backdev.application.demo import DemoRepo
+    from backdev.application.gates import Gate
+    from backdev.application.hooks import HookFiles, IndexSnapshots
+    from backdev.application.init_project import InitReport
+    from backdev.application.lint import SpecParsers
+    from backdev.application.ports import Attestation, SecretScanner
+    from backdev.application.trace import TraceServices
+    from backdev.domain.config import BackdevConfig
+    from backdev.domain.findings import CheckReport
+    from backdev.domain.pricing import ModelId
 
 ATTESTATIONS = "docs/engineering/attestations.md"
 """Committed, so that a clean clone in CI sees every attestation (DESIGN.md §3)."""
@@ -46,6 +40,14 @@ ATTESTATIONS = "docs/engineering/attestations.md"
 
 def spec_parsers(cwd: Path) -> SpecParsers:
     """The parsers and file access `lint` and `check` use, for the project at `cwd`."""
+    from backdev.adapters.dod_file import MarkdownDodParser
+    from backdev.adapters.feature_files import FeatureFileParser
+    from backdev.adapters.importlinter_contracts import ImportLinterContractSource
+    from backdev.adapters.principles_file import MarkdownPrinciplesParser
+    from backdev.adapters.project_files import LocalProjectFiles
+    from backdev.adapters.pyproject_config import PyprojectConfigSource
+    from backdev.application.lint import SpecParsers
+
     return SpecParsers(
         features=FeatureFileParser(),
         principles=MarkdownPrinciplesParser(),
@@ -58,6 +60,14 @@ def spec_parsers(cwd: Path) -> SpecParsers:
 
 def run_init(cwd: Path) -> InitReport:
     """`backdev init` for the git repository containing `cwd`."""
+    from backdev.adapters.init_files import (
+        LocalFileWriter,
+        PackagedTemplates,
+        TomlkitPyprojectEditor,
+    )
+    from backdev.adapters.project_layout import GitRepositoryLocator, PackageLayoutProbe
+    from backdev.application.init_project import init_project
+
     return init_project(
         cwd,
         repository=GitRepositoryLocator(),
@@ -111,6 +121,7 @@ def check_services(cwd: Path) -> CheckServices:
     from backdev.adapters.project_commands import LocalProjectCommands
     from backdev.adapters.pytest_runner import PytestRunner
     from backdev.adapters.ruff_patterns import RuffPatternScanner
+    from backdev.application.check import CheckServices
 
     specs = spec_parsers(cwd)
     diff = GitDiffSource(cwd)
@@ -160,6 +171,10 @@ def plugin_gates() -> list[Gate]:
     arguments. One that cannot be loaded becomes a gate that fails with the reason,
     so a broken plugin is visible instead of silently missing.
     """
+    from importlib.metadata import entry_points
+
+    from backdev.application.gates import BrokenPluginGate
+
     gates: list[Gate] = []
     for entry in entry_points(group="backdev.gates"):
         try:
@@ -172,6 +187,7 @@ def plugin_gates() -> list[Gate]:
 def trace_services(cwd: Path) -> TraceServices:
     """What `backdev trace` needs: the spec parsers and the project's test runner."""
     from backdev.adapters.pytest_runner import PytestRunner
+    from backdev.application.trace import TraceServices
 
     specs = spec_parsers(cwd)
     root = specs.files.root()
@@ -191,6 +207,8 @@ def run_attest(cwd: Path, item: str, by: str, note: str, revision: str) -> tuple
     from backdev.adapters.attestations_file import MarkdownAttestationStore
     from backdev.adapters.git_command import GitCommand
     from backdev.adapters.git_revisions import resolve_commit
+    from backdev.application.attest import attest
+    from backdev.application.specs import load_specs
 
     specs = spec_parsers(cwd)
     root = specs.files.root()
@@ -212,6 +230,7 @@ def agent_services(cwd: Path) -> AgentServices:
     from backdev.adapters.run_git import GitRunRepository
     from backdev.adapters.transcript_file import JsonlTranscript
     from backdev.adapters.workspace import LocalWorkspace
+    from backdev.agent.services import AgentServices
     from backdev.application.check import CheckRequest, run_check
 
     checking = check_services(cwd)
@@ -246,6 +265,7 @@ def agent_services(cwd: Path) -> AgentServices:
 def run_records(cwd: Path) -> tuple[RunStore, Clock]:
     """The run record of the repository at `cwd`, and the clock to stamp events with."""
     from backdev.adapters.clock import SystemClock
+    from backdev.adapters.project_files import LocalProjectFiles
     from backdev.adapters.run_store import SqliteRunStore
 
     root = LocalProjectFiles(cwd).root()
@@ -267,6 +287,7 @@ def brief_for(
     with `run_tests` the project's tests run once to find what is proven.
     """
     from backdev.agent.briefing import check_selection, latest_plan, make_brief
+    from backdev.application.specs import load_specs
     from backdev.application.trace import build_trace
     from backdev.domain.changes import WORKTREE
 
@@ -323,6 +344,7 @@ def index_snapshots(cwd: Path) -> IndexSnapshots:
 def stop_memory(cwd: Path) -> StopMemory:
     """What the Claude Code Stop hook blocked on before, kept under `.backdev/hooks/`."""
     from backdev.adapters.hook_state import JsonStopMemory
+    from backdev.adapters.project_files import LocalProjectFiles
 
     return JsonStopMemory(LocalProjectFiles(cwd).root() / ".backdev" / "hooks")
 

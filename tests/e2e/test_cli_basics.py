@@ -147,3 +147,31 @@ def test_the_console_script_runs_as_a_real_process() -> None:
         [sys.executable, "-m", "backdev", "--version"], capture_output=True, text=True, check=False
     )
     assert (done.returncode, done.stdout.strip()) == (0, f"backdev {__version__}")
+
+
+def test_the_command_line_loads_no_adapter_agent_or_sdk_before_a_command_runs() -> None:
+    # Every command pays for the command line's imports: the agent, the model SDKs and
+    # the spec parsers load only in the commands that use them (see benchmarks/README.md).
+    heavy = (
+        "backdev.agent",
+        "backdev.adapters",
+        "openai",
+        "anthropic",
+        "mcp",
+        "tomlkit",
+        "grimp",
+        "detect_secrets",
+        "coverage",
+        "markdown_it",
+        "gherkin",
+        "yaml",
+    )
+    code = (
+        "import sys, backdev.entrypoints.cli\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}"
+        f" or m.startswith({heavy[:2]!r})))"
+    )
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert done.stdout.strip() == "[]"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from backdev import bootstrap
-from backdev.agent.briefing import Brief
 from backdev.domain.errors import ExitCode
+
+if TYPE_CHECKING:
+    from backdev.agent.briefing import Brief
 
 
 def brief(

@@ -134,7 +134,7 @@ def _act(out: Console, number: int) -> None:
 def _expect(out: Console, surprises: list[str], args: list[str], code: int) -> None:
     """Run `backdev ARGS` as a user would, and note an exit code other than `code`."""
     # The command line itself, as the user runs it (imported here: cli imports this module).
-    from backdev.entrypoints.cli import main  # noqa: PLC0415
+    from backdev.entrypoints.cli import main
 
     shown = " ".join(a if " " not in a else repr(a) for a in args)
     out.print(f"\n$ backdev {shown}", markup=False, soft_wrap=True)

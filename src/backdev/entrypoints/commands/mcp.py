@@ -56,7 +56,7 @@ def mcp(
         _refuse_busy_port(http)
     try:
         # The SDK takes seconds to import: only this command pays for it.
-        from backdev.entrypoints import mcp_server  # noqa: PLC0415
+        from backdev.entrypoints import mcp_server
     except ImportError as exc:
         if (exc.name or "").partition(".")[0] not in _SDK_PACKAGES:
             raise

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from backdev import bootstrap
-from backdev.agent.run import RunRequest, resume_run, start_run
-from backdev.agent.services import RunResult
 from backdev.domain.errors import ConfigError, ExitCode
 from backdev.domain.limits import Limits
-from backdev.domain.pricing import parse_price
-from backdev.domain.run_events import RunEvent
-from backdev.domain.run_state import fold
-from backdev.entrypoints.reports.run_view import progress_view, result_lines
+
+if TYPE_CHECKING:
+    from backdev.agent.services import RunResult
+    from backdev.domain.run_events import RunEvent
 
 _EXIT = {"done": ExitCode.OK, "escalated": ExitCode.ESCALATED, "limits": ExitCode.LIMITS_REACHED}
 
@@ -71,6 +69,10 @@ def run(
 
       backdev run docs/features/FEAT-012.md --model anthropic:claude-sonnet-4-5 --max-minutes 30
     """
+    from backdev.agent.run import RunRequest, start_run
+    from backdev.domain.pricing import parse_price
+    from backdev.entrypoints.reports.run_view import progress_view
+
     request = RunRequest(
         feature=feature,
         model=model,
@@ -103,6 +105,9 @@ def resume(
 
       backdev resume --max-cost 5
     """
+    from backdev.agent.run import resume_run
+    from backdev.entrypoints.reports.run_view import progress_view
+
     services = bootstrap.agent_services(Path.cwd())
     given = (max_steps, max_cost, max_minutes)
     limits = _limits(max_steps, max_cost, max_minutes, None) if any(given) else None
@@ -127,6 +132,9 @@ def _limits(
 
 
 def _finish(result: RunResult, events: list[RunEvent]) -> int:
+    from backdev.domain.run_state import fold
+    from backdev.entrypoints.reports.run_view import result_lines
+
     state = fold(result.run_id, events)
     out = Console(highlight=False)
     for line in result_lines(result, state):

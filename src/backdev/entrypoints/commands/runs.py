@@ -9,9 +9,7 @@ import typer
 from rich.console import Console
 
 from backdev import bootstrap
-from backdev.agent.records import answer_escalation, list_escalations, run_states
 from backdev.domain.errors import ExitCode
-from backdev.entrypoints.reports.run_view import status_lines
 
 
 def status() -> int:
@@ -21,6 +19,9 @@ def status() -> int:
 
       backdev status
     """
+    from backdev.agent.records import run_states
+    from backdev.entrypoints.reports.run_view import status_lines
+
     store, _clock = bootstrap.run_records(Path.cwd())
     out = Console(highlight=False)
     states = run_states(store)
@@ -39,6 +40,8 @@ def escalations() -> int:
 
       backdev escalations
     """
+    from backdev.agent.records import list_escalations
+
     store, _clock = bootstrap.run_records(Path.cwd())
     out = Console(highlight=False)
     entries = list_escalations(store)
@@ -62,6 +65,8 @@ def answer(
 
       backdev answer 1 "Keep the domain pure: inject the clock through a port"
     """
+    from backdev.agent.records import answer_escalation
+
     store, clock = bootstrap.run_records(Path.cwd())
     entry = answer_escalation(store, clock, number, text)
     Console(highlight=False).print(
