@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from backdev.application.gates import GateContext
 from backdev.domain.changes import WORKTREE, ChangedFile, Commit
@@ -408,3 +410,26 @@ def test_counts_unparsable_files_outside_the_change_in_the_summary() -> None:
 
     assert result.status == "pass"
     assert "1 unparsable file outside the change" in result.summary
+
+
+@dataclass
+class _GraphsBuiltTogether(FakeImportGraphSource):
+    """Answers only when two graphs are asked for at once (times out otherwise)."""
+
+    meeting: threading.Barrier = field(default_factory=lambda: threading.Barrier(2, timeout=5))
+
+    def graph(self, revision: str, packages: Sequence[str]) -> ImportGraph:
+        self.meeting.wait()
+        return super().graph(revision, packages)
+
+
+def test_asks_for_the_base_and_head_graphs_at_once_when_imports_changed() -> None:
+    # Each graph is built in a child process when cold: asked together, they build in parallel.
+    ctx = context([("shop.domain.model", "shop.api.views", 3)])
+    fake = ctx.ports.imports
+    assert isinstance(fake, FakeImportGraphSource)
+    together = _GraphsBuiltTogether(fake.graphs, fake.top_level)
+
+    result = run(replace(ctx, ports=replace(ctx.ports, imports=together)))
+
+    assert [f.rule for f in result.findings] == ["architecture/layers-violation"]

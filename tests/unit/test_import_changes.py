@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from backdev.application.import_changes import imports_may_have_changed
 from tests.fakes.check import changed_file, make_context
 
@@ -26,6 +28,22 @@ def test_the_graph_is_unchanged_when_imports_are_only_reordered() -> None:
 
 def test_the_graph_may_change_when_an_import_is_added_inside_a_function() -> None:
     assert _context(BEFORE.replace("    return 1", "    from shop import adapters\n    return 1"))
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "class C:\n    from shop import adapters\n",
+        "try:\n    pass\nexcept ImportError:\n    from shop import adapters\n",
+        "try:\n    pass\nfinally:\n    from shop import adapters\n",
+        "for x in ():\n    pass\nelse:\n    from shop import adapters\n",
+        "with open('x'):\n    import shop.adapters\n",
+        "match 1:\n    case 1:\n        from shop import adapters\n",
+        "if True:\n    pass\nelif False:\n    while True:\n        import shop.adapters\n",
+    ],
+)
+def test_the_graph_may_change_when_an_import_is_added_in_a_nested_block(block: str) -> None:
+    assert _context(BEFORE + block)
 
 
 def test_the_graph_may_change_when_a_module_is_added() -> None:

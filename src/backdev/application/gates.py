@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,7 @@ from backdev.application.ports import (
     SecretScanner,
     SourceReader,
 )
+from backdev.application.python_syntax import SyntaxTrees
 from backdev.domain.changes import ChangedFile, ChangeSet
 from backdev.domain.config import BackdevConfig
 from backdev.domain.dod import DefinitionOfDone, OptionValue
@@ -69,6 +71,9 @@ class GateContext:
     """The project's test runs (None when no test runner is wired, e.g. in unit tests)."""
     prior: tuple[GateResult, ...] = ()
     """Results of the gates that ran before this one; only gates that run last see them."""
+    syntax: SyntaxTrees = field(default_factory=SyntaxTrees, compare=False, repr=False)
+    """Parsed Python texts, shared by every gate of one check (copies of the context
+    made for each gate keep the same object)."""
 
     @cached_property
     def _tests(self) -> PathPatterns:
@@ -105,6 +110,13 @@ class GateContext:
     def read_base(self, path: str) -> str | None:
         """The file's text at the change's base."""
         return self.ports.sources.read(self.change.base, path)
+
+    def parse(self, text: str) -> ast.Module:
+        """The syntax tree of a Python text, parsed once per check: never change it.
+
+        Raises what `ast.parse` raises (SyntaxError, ValueError for null bytes, ...).
+        """
+        return self.syntax.parse(text)
 
 
 class Gate(Protocol):

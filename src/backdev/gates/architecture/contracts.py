@@ -71,6 +71,7 @@ class _Area:
 
     def __init__(self, roots: Iterable[str]) -> None:
         self.roots = tuple(sorted(set(roots)))
+        self._known: dict[str, bool] = {}  # a search asks about each module many times
 
     @classmethod
     def of(cls, expressions: Iterable[str], index: GraphIndex) -> _Area:
@@ -85,9 +86,13 @@ class _Area:
         return cls(roots)
 
     def __contains__(self, module: object) -> bool:
-        return isinstance(module, str) and any(
-            module == root or module.startswith(f"{root}.") for root in self.roots
-        )
+        if not isinstance(module, str):
+            return False
+        known = self._known.get(module)
+        if known is None:
+            known = any(module == root or module.startswith(f"{root}.") for root in self.roots)
+            self._known[module] = known
+        return known
 
     def members(self, index: GraphIndex) -> list[str]:
         return sorted(name for name in index.names if name in self)

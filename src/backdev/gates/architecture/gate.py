@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from backdev.application.gates import GateContext
-from backdev.application.import_changes import imports_may_have_changed
+from backdev.application.import_changes import base_and_head_graphs, imports_may_have_changed
 from backdev.domain.coupling import Coupling, in_package, new_couplings
 from backdev.domain.findings import Finding, GateResult
 from backdev.domain.imports import ImportGraph
@@ -51,10 +51,11 @@ class ArchitectureGate:
             return GateResult.skipped(
                 GATE, f"no changed Python file lies inside a package ({', '.join(packages)})"
             )
-        head = imports.graph(context.change.head, packages)
-        # With every import statement as it was, the base graph is the head graph.
-        same = not imports_may_have_changed(context)
-        base = head if same else imports.graph(context.change.base, packages)
+        if imports_may_have_changed(context):
+            base, head = base_and_head_graphs(context, packages)
+        else:  # every import statement as it was: the base graph is the head graph
+            head = imports.graph(context.change.head, packages)
+            base = head
         judgement = _Judgement(context, head, base, packages)
         judgement.judge_contracts()
         judgement.judge_coupling()
@@ -82,13 +83,16 @@ class _Judgement:
         return principles.contracts if principles is not None else ()
 
     def judge_contracts(self) -> None:
-        head_index, base_index = GraphIndex(self.head), GraphIndex(self.base)
+        head_index = GraphIndex(self.head)
+        # No import changed: the base graph is the head graph, searched once.
+        base_index = head_index if self.base is self.head else GraphIndex(self.base)
         change = self.context.change
         pre_existing = 0
         seen: set[tuple[object, ...]] = set()
         for number, contract in enumerate(self.contracts()):
             before = violations(contract, base_index)
-            for edge, violation in violations(contract, head_index).items():
+            after = before if base_index is head_index else violations(contract, head_index)
+            for edge, violation in after.items():
                 if edge in before:
                     pre_existing += 1
                     if not self.show_all:
@@ -110,6 +114,8 @@ class _Judgement:
             self.notes.append(f"{_plural(pre_existing, 'pre-existing violation')}, {hint}")
 
     def judge_coupling(self) -> None:
+        if self.base is self.head:
+            return  # no import changed: no coupling can be new
         couplings = [
             coupling
             for coupling in new_couplings(self.base, self.head, self.packages)

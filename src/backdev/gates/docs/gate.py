@@ -8,7 +8,7 @@ from functools import partial
 
 from backdev.application.gates import GateContext
 from backdev.application.globs import PathPatterns
-from backdev.application.import_changes import imports_may_have_changed
+from backdev.application.import_changes import base_and_head_graphs, imports_may_have_changed
 from backdev.domain.coupling import in_package, new_couplings, pick_site
 from backdev.domain.findings import Finding, GateResult
 from backdev.gates.docs.manifests import MANIFESTS, line_declaring, runtime_dependencies
@@ -146,9 +146,7 @@ def _new_coupling(context: GateContext, packages: tuple[str, ...]) -> list[Cause
         return []
     if not imports_may_have_changed(context):
         return []
-    imports = context.ports.imports
-    head = imports.graph(context.change.head, packages)
-    base = imports.graph(context.change.base, packages)
+    base, head = base_and_head_graphs(context, packages)
     causes: list[Cause] = []
     for coupling in new_couplings(base, head, packages):
         sites = [s for s in coupling.sites if not context.is_excluded(s.path)]
@@ -176,5 +174,5 @@ def _public_api(context: GateContext, packages: tuple[str, ...]) -> list[Cause]:
         return []
     read_base = partial(context.ports.sources.read, context.change.base)
     read_head = partial(context.ports.sources.read, context.change.head)
-    changes = api_changes(packages, context.config.public_api, read_base, read_head)
+    changes = api_changes(packages, context.config.public_api, read_base, read_head, context.parse)
     return [Cause(c.path, c.line, c.description, c.evidence) for c in changes]

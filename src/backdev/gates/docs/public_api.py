@@ -53,14 +53,18 @@ class _Definition:
 
 
 def api_changes(
-    modules: Sequence[str], names: Sequence[str], read_base: Reader, read_head: Reader
+    modules: Sequence[str],
+    names: Sequence[str],
+    read_base: Reader,
+    read_head: Reader,
+    parse: Callable[[str], ast.Module] = ast.parse,
 ) -> list[ApiChange]:
     """Breaking changes to what `modules` export (`__all__`) and to the dotted `names` listed.
 
     A module without `__all__` at base declares no API, unless it is in `names`,
-    where its public top-level names count.
+    where its public top-level names count. `parse` may share its trees: they are only read.
     """
-    base, head = _Tree(read_base), _Tree(read_head)
+    base, head = _Tree(read_base, parse), _Tree(read_head, parse)
     changes: list[ApiChange] = []
     for entry in dict.fromkeys((*modules, *names)):
         before = base.load(entry)
@@ -138,8 +142,9 @@ def _breaking(old: Signature, new: Signature) -> str:
 class _Tree:
     """The modules of one revision, each read and parsed at most once."""
 
-    def __init__(self, read: Reader) -> None:
+    def __init__(self, read: Reader, parse: Callable[[str], ast.Module]) -> None:
         self._read = read
+        self._syntax = parse
         self._modules: dict[str, _Module | None] = {}
 
     def load(self, module: str) -> _Module | None:
@@ -160,8 +165,8 @@ class _Tree:
             if text is None:
                 continue
             try:
-                tree = ast.parse(text)
-            except (SyntaxError, ValueError):
+                tree = self._syntax(text)
+            except (SyntaxError, ValueError, RecursionError):
                 return None  # cannot be compared; the architecture gate reports unparsable files
             return _Module(module, path, tree, tuple(text.splitlines()))
         return None

@@ -39,17 +39,17 @@ class PrivacyGate:
             return GateResult.skipped(GATE_ID, "no added lines in non-test Python files")
         findings: list[Finding] = []
         for changed in files:
-            findings.extend(_check_file(changed, context.read_head(changed.path)))
+            findings.extend(_check_file(changed, context.read_head(changed.path), context))
         noun = "file" if len(files) == 1 else "files"
         return GateResult.judged(GATE_ID, findings, checked=f"{len(files)} Python {noun}")
 
 
-def _check_file(changed: ChangedFile, text: str | None) -> Iterator[Finding]:
+def _check_file(changed: ChangedFile, text: str | None, context: GateContext) -> Iterator[Finding]:
     if text is None:
         yield _unparsable(changed.path, 0, "it is not UTF-8 text")
         return
     try:
-        tree = ast.parse(text, filename=changed.path)
+        tree = context.parse(text)
     except SyntaxError as error:
         yield _unparsable(changed.path, error.lineno or 0, error.msg)
         return

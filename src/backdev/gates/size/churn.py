@@ -13,7 +13,7 @@ import ast
 import difflib
 import io
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 _MIN_EQUAL_RUN = 8
@@ -41,13 +41,18 @@ class Churn:
     """True when the file's change is nothing but reformatting."""
 
 
-def formatting_churn(base: str, head: str, *, python: bool) -> Churn | None:
-    """The reformatted lines between `base` and `head`, or None when there are none."""
+def formatting_churn(
+    base: str, head: str, *, python: bool, parse: Callable[[str], ast.Module] = ast.parse
+) -> Churn | None:
+    """The reformatted lines between `base` and `head`, or None when there are none.
+
+    `parse` turns Python text into a tree that is read, never changed (a shared cache).
+    """
     old, new = base.splitlines(keepends=True), head.splitlines(keepends=True)
     opcodes = [
         op for op in difflib.SequenceMatcher(None, old, new).get_opcodes() if op[0] != "equal"
     ]
-    if python and opcodes and _same_program(base, head):
+    if python and opcodes and _same_program(base, head, parse):
         lines = sum((i2 - i1) + (j2 - j1) for _, i1, i2, j1, j2 in opcodes)
         return Churn(lines, opcodes[0][3] + 1, whole_file=True)
     lines, first, real = 0, 0, False
@@ -66,13 +71,33 @@ def formatting_churn(base: str, head: str, *, python: bool) -> Churn | None:
     return Churn(lines, first, whole_file=not real) if lines else None
 
 
-def _same_program(base: str, head: str) -> bool:
+def _same_program(base: str, head: str, parse: Callable[[str], ast.Module]) -> bool:
     """True when the two texts parse to the same program with the same comments."""
     try:
-        same = ast.dump(ast.parse(base)) == ast.dump(ast.parse(head))
+        same = _same_tree(parse(base), parse(head))
         return same and _comments(base) == _comments(head)
-    except (SyntaxError, ValueError, tokenize.TokenError):
+    except (SyntaxError, ValueError, RecursionError, tokenize.TokenError):
         return False
+
+
+def _same_tree(first: ast.AST, second: ast.AST) -> bool:
+    """`ast.dump(first) == ast.dump(second)`, without writing either dump: node types and
+    fields are compared pairwise (positions are not fields), stopping at the first
+    difference, which a real change usually shows near the top of the module."""
+    pending: list[tuple[object, object]] = [(first, second)]
+    while pending:
+        left, right = pending.pop()
+        if type(left) is not type(right):
+            return False
+        if isinstance(left, ast.AST):
+            pending.extend((getattr(left, f, None), getattr(right, f, None)) for f in left._fields)
+        elif isinstance(left, list):
+            if len(left) != len(right):  # type: ignore[arg-type]
+                return False
+            pending.extend(zip(left, right, strict=True))  # type: ignore[call-overload]
+        elif left != right and repr(left) != repr(right):  # NaN equals itself in a dump
+            return False
+    return True
 
 
 def _comments(text: str) -> list[str]:

@@ -120,7 +120,7 @@ def _churn_finding(context: GateContext, changed: ChangedFile) -> Finding | None
     head = context.read_head(changed.path)
     if base is None or head is None:
         return None
-    churn = formatting_churn(base, head, python=changed.path.endswith(".py"))
+    churn = formatting_churn(base, head, python=changed.path.endswith(".py"), parse=context.parse)
     if churn is None or not (churn.whole_file or churn.lines >= MIN_MIXED_CHURN):
         return None
     line = churn.first_line if churn.first_line in changed.added_lines else 0
