@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from backdev.gates.tests.logic import MODULE, changed_units, logic_units
+import ast
+
+from backdev.application.python_syntax import SyntaxTrees
+from backdev.gates.tests.logic import MODULE, MovedUnits, changed_units, logic_units
 
 BASE = '''"""A module."""
 
@@ -44,3 +47,34 @@ def test_only_the_unit_whose_logic_changed_is_reported_when_a_docstring_and_a_bo
     )
 
     assert changed_units(BASE, head) == ("Shape.scale",)
+
+
+def test_the_shared_trees_are_left_as_parsed_when_units_are_compared() -> None:
+    trees = SyntaxTrees()
+    head = BASE.replace("return w * h", "return w * h * 1")
+
+    assert changed_units(BASE, head, parse=trees.parse) == ("area",)
+
+    area = trees.parse(head).body[3]
+    assert isinstance(area, ast.FunctionDef)
+    assert ast.get_docstring(area) == "The area."
+    assert ast.dump(trees.parse(BASE)) == ast.dump(ast.parse(BASE))
+
+
+def test_no_unit_changes_when_only_annotations_and_docstrings_change() -> None:
+    head = BASE.replace("def area(w, h):", "def area(w: int, h: int) -> int:").replace(
+        '"""The area."""', '"""The area of a rectangle."""'
+    )
+
+    assert changed_units(BASE, head) == ()
+
+
+def test_a_function_moved_from_another_changed_module_is_not_a_change() -> None:
+    other = "def perimeter(w, h):\n    return 2 * (w + h)\n"
+    head = BASE + "\n\n" + other
+
+    moved = changed_units(BASE, head, MovedUnits([other]))
+    renamed = changed_units(BASE, head, MovedUnits([other.replace("perimeter", "edge")]))
+
+    assert moved == ()
+    assert renamed == ("perimeter",)

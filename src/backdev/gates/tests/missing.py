@@ -14,7 +14,7 @@ from backdev.application.gates import GateContext
 from backdev.application.globs import PathPatterns
 from backdev.domain.changes import ChangedFile
 from backdev.domain.findings import Finding
-from backdev.gates.tests.logic import MODULE, base_shapes, changed_units
+from backdev.gates.tests.logic import MODULE, MovedUnits, changed_units
 
 RULE = "tests/missing-tests"
 UNPARSABLE = "tests/unparsable-file"
@@ -30,11 +30,14 @@ def missing_tests(context: GateContext, sources: Sequence[ChangedFile]) -> list[
     ):
         return []
     skipped = PathPatterns(NOT_PRODUCT_CODE)
-    moved_from = base_shapes(
-        text
-        for f in context.change.files
-        if f.old_path and f.old_path.endswith(".py") and not context.is_test(f.old_path)
-        if (text := context.read_base(f.old_path)) is not None
+    moved_from = MovedUnits(
+        (
+            text
+            for f in context.change.files
+            if f.old_path and f.old_path.endswith(".py") and not context.is_test(f.old_path)
+            if (text := context.read_base(f.old_path)) is not None
+        ),
+        context.parse,
     )
     findings: list[Finding] = []
     for changed in sources:
@@ -44,7 +47,7 @@ def missing_tests(context: GateContext, sources: Sequence[ChangedFile]) -> list[
         if head is None:
             continue
         base = context.read_base(changed.old_path) if changed.old_path else None
-        units = changed_units(base, head, moved_from)
+        units = changed_units(base, head, moved_from, context.parse)
         if isinstance(units, str):
             findings.append(unparsable(changed.path, units, "whether its logic changed"))
         elif units:
