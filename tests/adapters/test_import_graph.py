@@ -175,3 +175,68 @@ def test_returns_an_empty_graph_when_no_package_exists(
 
     assert source(repo).packages(sha) == ()
     assert source(repo).graph(sha, ["tool"]).modules == frozenset()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    ["modified", "staged", "untracked", "ignored", "committed"],
+)
+def test_rebuilds_the_working_tree_graph_when_git_sees_a_file_differ(
+    repo: GitRepo, edit: str
+) -> None:
+    repo.write(".gitignore", "src/shop/generated/\n")
+    repo.commit("base")
+    shared_cache = source(repo).graph(WORKTREE, ["shop"])
+    target = {
+        "untracked": "src/shop/fresh.py",
+        "ignored": "src/shop/generated/__init__.py",
+    }.get(edit, "src/shop/domain/model.py")
+    before = (repo.root / target).read_text() if (repo.root / target).exists() else ""
+    repo.write(target, before + "import decimal\n")
+    if edit == "staged":
+        repo.git("add", target)
+    elif edit == "committed":
+        repo.commit("more")
+
+    after = source(repo).graph(WORKTREE, ["shop"])
+
+    module = target.removeprefix("src/").removesuffix(".py").replace("/", ".")
+    module = module.removesuffix(".__init__")
+    assert "decimal" not in shared_cache.imported_by(module)
+    assert "decimal" in after.imported_by(module)
+
+
+def test_rebuilds_when_the_target_of_a_tracked_symlink_changes(repo: GitRepo) -> None:
+    outside = repo.root / "vendor_model.py"
+    outside.write_text("import json\n")
+    (repo.root / "src/shop/linked.py").symlink_to(outside)
+    repo.commit("base")
+    before = source(repo).graph(WORKTREE, ["shop"])
+    outside.write_text("import json\nimport decimal\n")
+
+    after = source(repo).graph(WORKTREE, ["shop"])
+
+    assert "decimal" not in before.imported_by("shop.linked")
+    assert "decimal" in after.imported_by("shop.linked")
+
+
+def test_rebuilds_when_the_project_is_a_subfolder_of_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path, monkeypatch)
+    repo.write("services/shop/src/shop/__init__.py", "")
+    repo.write("services/shop/src/shop/model.py", "import json\n")
+    repo.commit("base")
+    repo.write("services/shop/src/shop/model.py", "import json\nimport uuid\n")
+    project = repo.root / "services" / "shop"
+    graphs = GrimpImportGraphSource(project, DiskReader(project), project / ".backdev" / "cache")
+    before = graphs.graph(WORKTREE, ["shop"])
+    # Edited again: git's status of the file stays "modified"; only its content moved on.
+    repo.write("services/shop/src/shop/model.py", "import json\nimport decimal\n")
+
+    after = GrimpImportGraphSource(
+        project, DiskReader(project), project / ".backdev" / "cache"
+    ).graph(WORKTREE, ["shop"])
+
+    assert "decimal" not in before.imported_by("shop.model")
+    assert "decimal" in after.imported_by("shop.model")

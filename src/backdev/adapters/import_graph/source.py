@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
@@ -119,17 +119,44 @@ class GrimpImportGraphSource:
 
     def _key(self, revision: str, prefix: str, packages: tuple[str, ...]) -> str:
         if revision == WORKTREE:
-            stats = [
-                (rel, stat.st_size, stat.st_mtime_ns)
-                for rel, path in disk_files(self._root, prefix, packages)
-                for stat in (path.stat(),)
-            ]
-            content: object = ["worktree", stats]
+            content: object = ["worktree", self._worktree_identity(prefix, packages)]
         else:
             dirs = [f"{prefix}{p}" for p in packages]
             content = ["commit", self._git("ls-tree", revision, "--", *dirs)]
         identity = [_FORMAT, sys.version_info[:2], metadata.version("grimp"), prefix, content]
         return hashlib.sha256(json.dumps(identity).encode()).hexdigest()
+
+    def _worktree_identity(self, prefix: str, packages: tuple[str, ...]) -> object:
+        """What the packages' `.py` files on disk are, cheaply: git's index (blob ids,
+        symlinks included), plus every file git sees differ from it (modified, untracked,
+        ignored) and every symlink's target, by size and mtime. Should git fail, every
+        file is listed by stat (a walk of the packages: slower, as exact).
+        """
+        dirs = [f"{prefix}{p}" for p in packages]
+        try:
+            listed, toplevel, status = self._git_together(
+                ("ls-files", "--stage", "--", *dirs),
+                ("rev-parse", "--show-toplevel"),
+                ("status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all",
+                 "--ignored=traditional", "--", *dirs),
+            )  # fmt: skip
+        except ImportGraphError:
+            return [_stat(rel, path) for rel, path in disk_files(self._root, prefix, packages)]
+        index = listed.decode("utf-8", "surrogateescape")
+        top = Path(toplevel.decode("utf-8", "surrogateescape").strip())
+        differing = []
+        for record in status.split(b"\0"):
+            path = record[3:].decode("utf-8", "surrogateescape")
+            if path.endswith(".py"):
+                differing.append([record[:2].decode("ascii", "replace"), *_stat(path, top / path)])
+        # A tracked symlink's target can change while git sees the link itself unchanged.
+        linked = [
+            _stat(line.split("\t", 1)[1], self._root / line.split("\t", 1)[1])
+            for line in index.splitlines()
+            if line.startswith("120000 ") and "\t" in line
+        ]
+        digest = hashlib.sha256(index.encode("utf-8", "surrogateescape")).hexdigest()
+        return [digest, differing, linked]
 
     # --- building -------------------------------------------------------------
 
@@ -204,6 +231,23 @@ class GrimpImportGraphSource:
     def _git(self, *args: str) -> str:
         return self._git_bytes(*args).decode("utf-8", "surrogateescape")
 
+    def _git_together(self, *commands: Sequence[str]) -> list[bytes]:
+        """Several read-only git commands at once (each mostly waits on the disk)."""
+        started = [
+            subprocess.Popen(
+                ["git", "-C", str(self._root), *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for args in commands
+        ]
+        outputs = [process.communicate() for process in started]
+        for args, process, (_, stderr) in zip(commands, started, outputs, strict=True):
+            if process.returncode != 0:
+                message = stderr.decode("utf-8", "replace").strip()
+                raise ImportGraphError(f"git {args[0]} failed: {message}")
+        return [stdout for stdout, _ in outputs]
+
     def _git_bytes(self, *args: str) -> bytes:
         done = subprocess.run(
             ["git", "-C", str(self._root), *args], capture_output=True, check=False
@@ -212,6 +256,14 @@ class GrimpImportGraphSource:
             message = done.stderr.decode("utf-8", "replace").strip()
             raise ImportGraphError(f"git {args[0]} failed: {message}")
         return done.stdout
+
+
+def _stat(rel: str, path: Path) -> list[object]:
+    try:
+        stat = path.stat()
+    except OSError:  # deleted, or a dangling link
+        return [rel, -1, -1]
+    return [rel, stat.st_size, stat.st_mtime_ns]
 
 
 def _prune(folder: Path) -> None:
@@ -233,16 +285,38 @@ def _graph(
 ) -> ImportGraph:
     """The domain value from rows of (importer, imported, [(line, text, path), ...])."""
     imports: dict[str, set[str]] = {}
-    sites: dict[tuple[str, str], tuple[ImportSite, ...]] = {}
+    sites: dict[tuple[str, str], Sequence[tuple[int, str, str]]] = {}
     for importer, imported, details in rows:
         imports.setdefault(importer, set()).add(imported)
-        sites[(importer, imported)] = tuple(
-            ImportSite(str(path), int(line), str(text)) for line, text, path in details
-        )
+        sites[(importer, imported)] = details
     names = frozenset(modules)
     return ImportGraph(
         modules=names,
         imports={module: frozenset(imports.get(module, ())) for module in names},
-        sites=sites,
+        sites=_Sites(sites),
         unparsable=tuple(unparsable),
     )
+
+
+class _Sites(Mapping[tuple[str, str], tuple[ImportSite, ...]]):
+    """The lines of each import, made into domain values on first use: a large project's
+    graph has thousands of them, and a check reads the few its findings point at."""
+
+    def __init__(self, raw: dict[tuple[str, str], Sequence[tuple[int, str, str]]]) -> None:
+        self._raw = raw
+        self._made: dict[tuple[str, str], tuple[ImportSite, ...]] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> tuple[ImportSite, ...]:
+        made = self._made.get(key)
+        if made is None:
+            made = tuple(
+                ImportSite(str(path), int(line), str(text)) for line, text, path in self._raw[key]
+            )
+            self._made[key] = made
+        return made
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
