@@ -5,8 +5,11 @@ many of them hypothesis-driven; `--project more-itertools==11.2.1` for another).
 sdist and a throwaway virtual environment with pytest, coverage.py and the project's test
 dependencies live in benchmarks/.cache/ (gitignored). Each round times, in alternating
 order, a plain `python -m pytest` and backdev's `PytestRunner.run(WORKTREE)` — coverage.py
-with branches and per-test contexts, the `ac` plugin, and reading the data into evidence.
-`--variants` also times coverage.py alone in cheaper settings, to show where the time goes.
+with branches, the `ac` plugin switching coverage.py's context to each test, and reading
+the data into evidence. `--variants` also times `coverage run` without backdev's reading:
+with the `ac` plugin switching contexts (as backdev now does), with coverage.py's own
+`dynamic_context = test_function` (how backdev labelled tests before), and in cheaper
+settings without contexts, to show where the time goes.
 
 Run from the repository root, in the dev environment:
 
@@ -34,6 +37,7 @@ from pathlib import Path
 
 from backdev.adapters.pytest_runner import PytestRunner
 from backdev.adapters.pytest_runner.command import coverage_rc, run_environment, source_roots
+from backdev.adapters.pytest_runner.plugin_source import install_plugin
 from backdev.domain.changes import WORKTREE
 
 HERE = Path(__file__).resolve().parent
@@ -70,15 +74,19 @@ def _measure(tree: Path, python: str, runs: int, variants: bool) -> dict[str, li
     plain = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     cases: dict[str, Callable[[], None]] = {
         "plain pytest": lambda: _run(plain, tree, env),
-        "backdev run (branches + contexts + plugin + reading)": lambda: _evidence(runner),
+        "backdev run (branches + switched contexts + plugin + reading)": lambda: _evidence(runner),
     }
     if variants:
+        rc = _rc(tree)
+        cases["coverage.py + ac plugin, branches + switched contexts"] = _coverage_case(
+            tree, python, rc, plugin=True
+        )
         for label, edit in (
-            ("coverage.py, branches + contexts", lambda rc: rc),
-            ("coverage.py, branches, no contexts", _no_contexts),
-            ("coverage.py, lines only", lambda rc: _no_contexts(rc).replace("branch = True", "")),
+            ("coverage.py, branches + dynamic_context (before)", _dynamic_context),
+            ("coverage.py, branches, no contexts", lambda rc: rc),
+            ("coverage.py, lines only", lambda rc: rc.replace("branch = True", "")),
         ):
-            cases[label] = _coverage_case(tree, python, edit(_rc(tree)))
+            cases[label] = _coverage_case(tree, python, edit(rc))
     timings: dict[str, list[float]] = {label: [] for label in cases}
     for case in cases.values():  # warm-up: bytecode caches, hypothesis database
         case()
@@ -98,25 +106,46 @@ def _evidence(runner: PytestRunner) -> None:
     evidence = runner.run(WORKTREE)
     if evidence.problem:
         raise SystemExit(f"backdev's run produced no evidence: {evidence.problem}")
+    # A timing is only worth reporting if the run did the work: lines credited to tests.
+    if not any(found.contexts for found in evidence.coverage.values()):
+        raise SystemExit("backdev's run credited no line to a test: no contexts were switched")
 
 
-def _coverage_case(tree: Path, python: str, rc: str) -> Callable[[], None]:
+def _coverage_case(tree: Path, python: str, rc: str, *, plugin: bool = False) -> Callable[[], None]:
     state = tree / ".backdev-bench"
     state.mkdir(exist_ok=True)
     rcfile = state / f"rc-{abs(hash(rc))}"
     rcfile.write_text(rc)
+    records = state / "records"
     argv = [python, "-m", "coverage", "run", f"--rcfile={rcfile}", "-m", "pytest", "-q"]
     argv += ["-p", "no:cacheprovider"]
-    env = run_environment(os.environ, state, state / "records", tree)
-    return lambda: _run(argv, tree, env)
+    if plugin:
+        argv += ["-p", install_plugin(state)]
+    env = run_environment(os.environ, state, records, tree)
+
+    def case() -> None:
+        records.unlink(missing_ok=True)
+        _run(argv, tree, env)
+        if plugin and not _switched(records):
+            raise SystemExit("the ac plugin did not switch coverage.py's context per test")
+
+    return case
+
+
+def _switched(records: Path) -> bool:
+    """Whether every test record names its own node id as its coverage context."""
+    lines = [json.loads(line) for line in records.read_text(encoding="utf-8").splitlines()]
+    tests = [line for line in lines if line.get("kind") == "test"]
+    return bool(tests) and all(test["context"] == test["nodeid"] for test in tests)
 
 
 def _rc(tree: Path) -> str:
     return coverage_rc(tree, tree / ".backdev-bench" / "coverage.sqlite")
 
 
-def _no_contexts(rc: str) -> str:
-    return rc.replace("dynamic_context = test_function", "")
+def _dynamic_context(rc: str) -> str:
+    """The configuration backdev used before the plugin switched contexts itself."""
+    return rc.replace("branch = True", "branch = True\ndynamic_context = test_function")
 
 
 def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> None:

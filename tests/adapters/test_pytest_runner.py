@@ -105,16 +105,17 @@ def test_the_root_is_measured_when_no_package_or_module_is_found(tmp_path: Path)
     assert measured_sources(tmp_path) == ([str(tmp_path)], [])
 
 
-def test_coverage_rc_asks_for_branches_contexts_and_relative_paths_when_written(
+def test_coverage_rc_asks_for_branches_and_relative_paths_when_written(
     tmp_path: Path,
 ) -> None:
     _touch(tmp_path / "src" / "shop" / "__init__.py")
 
     rc = coverage_rc(tmp_path, tmp_path / "data")
 
+    # Contexts are switched by the `ac` plugin, not by coverage.py on every new frame.
+    assert "dynamic_context" not in rc
     for setting in (
         "branch = True",
-        "dynamic_context = test_function",
         "relative_files = True",
         f"data_file = {tmp_path / 'data'}",
         f"source =\n    {tmp_path / 'src'}\n",
@@ -186,6 +187,7 @@ def test_environment_puts_plugin_and_sources_first_when_the_child_starts(tmp_pat
         "PYTHONPATH": "/theirs",
         "COVERAGE_FILE": "/elsewhere",
         "COVERAGE_PROCESS_START": "/rc",
+        "COVERAGE_CORE": "sysmon",
         "HOME": "/home/x",
     }
 
@@ -198,6 +200,7 @@ def test_environment_puts_plugin_and_sources_first_when_the_child_starts(tmp_pat
     assert env[OUTPUT_ENV] == str(tmp_path / "records")
     assert "COVERAGE_FILE" not in env
     assert "COVERAGE_PROCESS_START" not in env
+    assert env["COVERAGE_CORE"] == "ctrace"  # sys.monitoring would drop switched contexts
     assert env["HOME"] == "/home/x"
 
 
@@ -229,13 +232,13 @@ def test_records_become_results_when_the_plugin_wrote_them(tmp_path: Path) -> No
                 {"criterion": "AC-1", "source": "marker"},
                 {"criterion": "AC-2", "source": "telepathy"},
             ],
-            "context": "tests.test_a.test_x",
+            "context": "tests/test_a.py::test_x[1]",
         },
         {
             "kind": "test",
             "nodeid": "tests/test_a.py::test_x[2]",
             "outcome": "passed",
-            "context": "tests.test_a.test_x",
+            "context": None,
         },
         {"kind": "test", "nodeid": "tests/test_a.py::test_odd", "outcome": "exploded"},
         {"kind": "collect-error", "nodeid": "tests/test_b.py", "message": "SyntaxError"},
@@ -254,9 +257,6 @@ def test_records_become_results_when_the_plugin_wrote_them(tmp_path: Path) -> No
         ("tests/test_b.py", "error", "tests/test_b.py")
     ]
     assert read.exit_status == 2
-    assert read.contexts == {
-        "tests.test_a.test_x": ("tests/test_a.py::test_x[1]", "tests/test_a.py::test_x[2]")
-    }
 
 
 def test_no_session_is_read_when_the_records_file_is_missing(tmp_path: Path) -> None:
@@ -282,16 +282,12 @@ def test_coverage_data_becomes_file_coverage_when_tests_ran_the_file(tmp_path: P
         tmp_path,
         {
             "": [(-1, 1), (1, -1)],
-            "tests.test_mod.test_true": [(-1, 2), (2, 3), (3, 4), (3, -1)],
-            "tests.test_mod.test_false": [(-1, 2), (2, 6), (6, 6)],
+            "tests/test_mod.py::test_true": [(-1, 2), (2, 3), (3, 4), (3, -1)],
+            "tests/test_mod.py::test_false": [(-1, 2), (2, 6), (6, 6)],
         },
     )
-    contexts = {
-        "tests.test_mod.test_true": ("tests/test_mod.py::test_true",),
-        "tests.test_mod.test_false": ("tests/test_mod.py::test_false",),
-    }
 
-    (found,) = read_coverage(data_file, tmp_path, contexts, lambda path: True).values()
+    (found,) = read_coverage(data_file, tmp_path, lambda path: True).values()
 
     assert found.path == "src/pkg/mod.py"
     assert found.statements == {1, 2, 3, 6}
@@ -317,10 +313,10 @@ def test_files_are_left_out_when_tests_absolute_or_unparsable(tmp_path: Path) ->
         files=("src/pkg/mod.py", "tests/test_mod.py", "src/pkg/broken.py", "/abs/elsewhere.py"),
     )
 
-    found = read_coverage(data_file, tmp_path, {}, lambda path: not path.startswith("tests/"))
+    found = read_coverage(data_file, tmp_path, lambda path: not path.startswith("tests/"))
 
     assert list(found) == ["src/pkg/mod.py"]
-    assert read_coverage(tmp_path / "none", tmp_path, {}, lambda path: True) == {}
+    assert read_coverage(tmp_path / "none", tmp_path, lambda path: True) == {}
 
 
 def test_project_exclusions_apply_when_its_coverage_config_has_them(tmp_path: Path) -> None:
@@ -328,7 +324,7 @@ def test_project_exclusions_apply_when_its_coverage_config_has_them(tmp_path: Pa
     _write(tmp_path / "src/pkg/mod.py", MODULE)
     data_file = _data(tmp_path, {"": [(-1, 1), (1, -1)]})
 
-    found = read_coverage(data_file, tmp_path, {}, lambda path: True)["src/pkg/mod.py"]
+    found = read_coverage(data_file, tmp_path, lambda path: True)["src/pkg/mod.py"]
 
     assert found.statements == {1, 2, 3}
 
@@ -338,7 +334,7 @@ def test_an_unreadable_data_file_is_an_error_when_coverage_cannot_open_it(tmp_pa
     data_file.write_text("not a database, " * 100)
 
     with pytest.raises(CoverageReadError):
-        read_coverage(data_file, tmp_path, {}, lambda path: True)
+        read_coverage(data_file, tmp_path, lambda path: True)
 
 
 # --- the process and the tree -------------------------------------------------------

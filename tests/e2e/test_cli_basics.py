@@ -175,3 +175,18 @@ def test_the_command_line_loads_no_adapter_agent_or_sdk_before_a_command_runs() 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert done.stdout.strip() == "[]"
+
+
+def test_wiring_a_check_loads_coverage_py_only_when_tests_run(repo: Path) -> None:
+    # A check of the static gates never reads coverage data: importing coverage.py would
+    # cost it a tenth of a second.
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom backdev import bootstrap\n"
+        "bootstrap.check_services(Path.cwd())\nprint('coverage' in sys.modules)"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo
+    )
+
+    assert done.stdout.strip() == "False"

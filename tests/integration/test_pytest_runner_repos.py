@@ -10,6 +10,8 @@ backdev importable (a second copy of the plugin loaded) use backdev's interprete
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +23,8 @@ import pytest
 
 import backdev
 from backdev.adapters.pytest_runner import PytestRunner
+from backdev.adapters.pytest_runner.command import OUTPUT_ENV
+from backdev.adapters.pytest_runner.plugin_source import install_plugin
 from backdev.domain.changes import WORKTREE
 from backdev.domain.evidence import TestEvidence as Evidence
 from backdev.domain.evidence import TestLink as Link
@@ -120,6 +124,44 @@ def test_with_broken_teardown(broken):
     pass
 """
 TESTS = "tests/test_pricing.py"
+SIGNS = """def sign(x):
+    if x < 0:
+        return "negative"
+    return "positive"
+
+
+def connect():
+    return "connection"
+
+
+def close(connection):
+    return connection.upper()
+"""
+SIGN_TESTS = """import pytest
+
+from shop.signs import close, connect, sign
+
+
+@pytest.fixture
+def connection():
+    opened = connect()
+    yield opened
+    close(opened)
+
+
+@pytest.mark.parametrize("x", [-1, 1])
+def test_sign(x):
+    assert sign(x) in ("negative", "positive")
+
+
+def test_uses_a_connection(connection):
+    assert connection == "connection"
+
+
+def test_without_a_connection():
+    assert sign(0) == "positive"
+"""
+SIGN_TESTS_PATH = "tests/test_signs.py"
 
 
 @pytest.fixture(scope="session")
@@ -174,6 +216,20 @@ def src_run(tmp_path_factory: pytest.TempPathFactory, bare_python: str) -> Itera
         before = repo.git("status", "--porcelain")
         evidence = PytestRunner(repo.root, python=bare_python).run(WORKTREE)
         yield SrcRun(repo, evidence, before, repo.git("status", "--porcelain"))
+
+
+@pytest.fixture(scope="module")
+def signs_run(tmp_path_factory: pytest.TempPathFactory, bare_python: str) -> Evidence:
+    """One run of a suite with a parametrised test and a fixture that runs project code."""
+    tmp = tmp_path_factory.mktemp("signs")
+    with pytest.MonkeyPatch.context() as patch:
+        isolate_git(tmp, patch)
+        repo = GitRepo.init(tmp / "repo")
+        repo.write("src/shop/__init__.py", "")
+        repo.write("src/shop/signs.py", SIGNS)
+        repo.write(SIGN_TESTS_PATH, SIGN_TESTS)
+        repo.commit("signs")
+        return PytestRunner(repo.root, python=bare_python).run(WORKTREE)
 
 
 def test_outcomes_are_recorded_per_test_when_the_suite_mixes_every_ending(src_run: SrcRun) -> None:
@@ -261,10 +317,64 @@ def test_coverage_contexts_name_the_tests_that_ran_a_line_when_contexts_are_reco
 
     assert contexts[raise_line] == {f"{TESTS}::test_rejects_negative"}
     assert contexts[discount] == {f"{TESTS}::test_ac_2_discount_applies"}
-    # Both cases of a parametrised test share coverage.py's context for the function.
     amounts = {f"{TESTS}::test_AC4_amounts[1]", f"{TESTS}::test_AC4_amounts[2]"}
     assert amounts <= contexts[_line(PRICING, "    if amount < 0")]
     assert f"{TESTS}::TestTotals::test_total" in contexts[total_return]
+
+
+def test_each_case_is_credited_with_its_own_lines_when_a_test_is_parametrised(
+    signs_run: Evidence,
+) -> None:
+    contexts = signs_run.coverage["src/shop/signs.py"].contexts
+    negative = f"{SIGN_TESTS_PATH}::test_sign[-1]"
+    positive = f"{SIGN_TESTS_PATH}::test_sign[1]"
+
+    assert signs_run.problem is None, signs_run.output
+    assert contexts[_line(SIGNS, '        return "negative"')] == {negative}
+    assert contexts[_line(SIGNS, '    return "positive"')] == {
+        positive,
+        f"{SIGN_TESTS_PATH}::test_without_a_connection",
+    }
+    assert {negative, positive} <= contexts[_line(SIGNS, "    if x < 0")]
+
+
+def test_fixture_lines_are_credited_to_the_test_when_it_sets_the_fixture_up_and_down(
+    signs_run: Evidence,
+) -> None:
+    contexts = signs_run.coverage["src/shop/signs.py"].contexts
+    user = {f"{SIGN_TESTS_PATH}::test_uses_a_connection"}
+
+    assert contexts[_line(SIGNS, '    return "connection"')] == user  # fixture setup
+    assert contexts[_line(SIGNS, "    return connection.upper()")] == user  # fixture teardown
+    # Lines run at import time (the `def` statements) belong to no test.
+    assert _line(SIGNS, "def connect") not in contexts
+
+
+def test_records_carry_no_context_when_plain_pytest_runs_without_coverage_measuring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bare_python: str
+) -> None:
+    repo = _repo(tmp_path, monkeypatch)
+    repo.write("tests/test_ok.py", "def test_ok():\n    pass\n")
+    plugin = install_plugin(tmp_path / "plugin")
+    records = tmp_path / "records.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "plugin"), OUTPUT_ENV: str(records)}
+    without_coverage = _venv(tmp_path / "no-coverage", _LINKED[:-1])
+
+    # coverage.py importable but not measuring, then not importable at all.
+    for python in (bare_python, without_coverage):
+        subprocess.run(
+            [python, "-m", "pytest", "-q", "-p", plugin, "-p", "no:cacheprovider"],
+            cwd=repo.root,
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+
+    tests = [json.loads(line) for line in records.read_text(encoding="utf-8").splitlines()]
+    assert [(r["nodeid"], r["outcome"], r["context"]) for r in tests if r["kind"] == "test"] == [
+        ("tests/test_ok.py::test_ok", "passed", None),
+        ("tests/test_ok.py::test_ok", "passed", None),
+    ]
 
 
 def test_user_tree_is_left_as_it_was_when_the_suite_ran_in_place(src_run: SrcRun) -> None:

@@ -212,7 +212,8 @@ def test_records_carry_def_line_links_and_context_when_a_described_test_finishes
     tmp_path: Path,
 ) -> None:
     config = FakeConfig(tmp_path, rootdir=tmp_path / "backend")
-    recorder = Recorder(_config(config), tmp_path / "records.jsonl")
+    switched: list[str] = []
+    recorder = Recorder(_config(config), tmp_path / "records.jsonl", switched.append)
     item = FakeItem(_decorated_test, (("AC-7",),), path=Path(__file__))
 
     recorder.pytest_runtest_protocol(_item(item))
@@ -224,7 +225,22 @@ def test_records_carry_def_line_links_and_context_when_a_described_test_finishes
     assert record["nodeid"] == "backend/tests/test_x.py::_decorated_test"
     assert record["line"] == _decorated_test.__code__.co_firstlineno + 1
     assert record["links"] == [{"criterion": "AC-7", "source": "marker"}]
-    assert record["context"] == f"{__name__}._decorated_test"
+    assert record["context"] == "backend/tests/test_x.py::_decorated_test"
+
+
+def test_records_carry_no_context_when_the_recorder_does_not_switch_coverage(
+    tmp_path: Path,
+) -> None:
+    recorder = Recorder(_config(FakeConfig(tmp_path)), tmp_path / "records.jsonl")
+    item = FakeItem(_decorated_test)
+
+    recorder.pytest_runtest_protocol(_item(item))
+    recorder.pytest_runtest_logreport(_report("call", nodeid=item.nodeid))
+    recorder.pytest_runtest_logfinish(item.nodeid)
+    recorder.pytest_unconfigure()
+    (record,) = _lines(tmp_path / "records.jsonl")
+
+    assert record["context"] is None
 
 
 def test_a_collection_error_is_recorded_when_a_module_cannot_be_imported(

@@ -11,6 +11,15 @@ module therefore uses only the standard library and pytest. When the environment
 variable `BACKDEV_AC_OUTPUT` names a file, one JSON record per line is appended to it:
 each test that ran (node id, file, def line, outcome, message, links, coverage context),
 each collection error, and the session's exit status.
+
+While recording inside a coverage.py run (`coverage run -m pytest`), the recorder labels
+what each test runs: it switches coverage.py's context to the test's node id when the
+test's setup starts and back to the empty context after its teardown. A line is thus
+credited to every test case that ran it — in the test itself, in the setup and teardown
+of the fixtures it uses (a fixture shared across tests counts for the test that set it up
+or tore it down), and each case of a parametrised test on its own. Lines run at import or
+collection time belong to no test. Without coverage.py, or outside a coverage run, the
+recorder never switches and the records carry no context.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import inspect
 import json
 import os
 import re
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import IO
 
@@ -34,6 +44,7 @@ _LOOSE_CRITERION = re.compile(r"[Aa][Cc][-_ ]?(\d+)")
 _NAME_TOKEN = re.compile(r"^[Aa][Cc](\d+)(?:$|(?=[A-Z]))")
 _MESSAGE_LIMIT = 300
 _Record = dict[str, object]
+_Switch = Callable[[str], object]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -48,7 +59,21 @@ def pytest_configure(config: pytest.Config) -> None:
         and not hasattr(config, "workerinput")
         and not config.pluginmanager.has_plugin(RECORDER_NAME)
     ):
-        config.pluginmanager.register(Recorder(config, Path(output)), RECORDER_NAME)
+        recorder = Recorder(config, Path(output), coverage_switch())
+        config.pluginmanager.register(recorder, RECORDER_NAME)
+
+
+def coverage_switch() -> _Switch | None:
+    """`switch_context` of the coverage.py measurement running this process, if there is one."""
+    try:
+        # Imported here: the project's interpreter may not have coverage.py at all.
+        from coverage import Coverage  # noqa: PLC0415
+    except ImportError:
+        return None
+    current = getattr(Coverage, "current", None)  # coverage.py 5.0 and later
+    running = current() if callable(current) else None
+    switch = getattr(running, "switch_context", None)
+    return switch if callable(switch) else None
 
 
 def links_of(item: pytest.Item) -> list[tuple[str, str]]:
@@ -87,9 +112,13 @@ def criteria_in_name(name: str) -> list[str]:
 
 
 class Recorder:
-    """Writes one JSON line per finished test, per collection error, and for the session."""
+    """Writes one JSON line per finished test, per collection error, and for the session.
 
-    def __init__(self, config: pytest.Config, output: Path) -> None:
+    `switch` (coverage.py's `Coverage.switch_context`, or None to leave coverage alone)
+    is called with each test's label before its setup and with "" after its teardown.
+    """
+
+    def __init__(self, config: pytest.Config, output: Path, switch: _Switch | None = None) -> None:
         self._base = Path(config.invocation_params.dir)
         # `rootpath` and `item.path` are pytest 7's names; pytest 6 has `rootdir`/`fspath`.
         rootpath = str(getattr(config, "rootpath", None) or getattr(config, "rootdir", self._base))
@@ -98,11 +127,26 @@ class Recorder:
         self._stream: IO[str] = output.open("a", encoding="utf-8")
         self._tests: dict[str, _Record] = {}
         self._def_lines: dict[str, dict[int, int]] = {}
+        self._switch = switch
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> None:
         """Describe the test before it runs: where it is, what it is linked to."""
         self._tests[item.nodeid] = self._describe(item)
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, object, None]:
+        """Credit what runs from here on, fixtures included, to this test."""
+        if self._switch is not None:
+            self._switch(self._prefix + item.nodeid)
+        yield
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_teardown(self) -> Generator[None, object, None]:
+        """After the test's teardown, stop crediting it."""
+        yield
+        if self._switch is not None:
+            self._switch("")
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Fold each phase (setup, call, teardown) into the test's outcome."""
@@ -151,7 +195,7 @@ class Recorder:
             "outcome": None,
             "message": "",
             "links": [{"criterion": c, "source": s} for c, s in links_of(item)],
-            "context": _context(item),
+            "context": self._prefix + item.nodeid if self._switch is not None else None,
         }
 
     def _fallback(self, report: pytest.TestReport) -> _Record:
@@ -210,18 +254,6 @@ def _function(item: pytest.Item) -> object:
 
 def _name(item: pytest.Item) -> str:
     return str(getattr(item, "originalname", None) or item.name.split("[")[0])
-
-
-def _context(item: pytest.Item) -> str | None:
-    """The name coverage.py's `test_function` dynamic context gives this test."""
-    obj = getattr(item, "obj", None)
-    if obj is None:
-        return None
-    method = getattr(obj, "__func__", None)
-    module = getattr(method or obj, "__module__", None)
-    if method is not None or getattr(item, "cls", None) is not None:
-        return f"{module}.{getattr(method or obj, '__qualname__', _name(item))}"
-    return f"{module}.{_name(item)}"
 
 
 def _phase_outcome(report: pytest.TestReport) -> str | None:

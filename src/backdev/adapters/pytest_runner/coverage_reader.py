@@ -6,17 +6,19 @@ that ran. coverage.py's `Coverage` object is not used for it: it resolves relati
 paths against the current directory, which is wrong for a run in a temporary
 worktree and is process-global state that concurrent runs would share.
 
-Which test ran a line comes from the `test_function` dynamic contexts. Precision,
-by construction of those contexts: a context is a test *function*, so every case of a
-parametrised test is credited with the lines any of its cases ran; lines run by
-fixtures, by setup outside the test function, or at import time belong to no test.
+Which test ran a line comes from coverage.py's contexts, which the `ac` plugin switches
+to each test's node id for the whole of the test: its setup, call and teardown. So a
+line is credited to exactly the test cases that ran it, each case of a parametrised
+test on its own, including lines run by the fixtures a test sets up and tears down
+(a fixture shared by several tests counts for the one that set it up or tore it down).
+Lines run at import or collection time, under the empty context, belong to no test.
 """
 
 from __future__ import annotations
 
 import configparser
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import MappingProxyType
 
@@ -37,7 +39,6 @@ class CoverageReadError(Exception):
 def read_coverage(
     data_file: Path,
     tree: Path,
-    contexts: Mapping[str, tuple[str, ...]],
     keep: Callable[[str], bool],
 ) -> dict[str, FileCoverage]:
     """Coverage of every measured file under `tree` that `keep` accepts (by relative path).
@@ -61,9 +62,7 @@ def read_coverage(
             continue
         parser = _parse(tree / path, exclude)
         if parser is not None:
-            found[path] = _file_coverage(
-                path, parser=parser, data=data, name=name, contexts=contexts, partial=partial
-            )
+            found[path] = _file_coverage(path, parser=parser, data=data, name=name, partial=partial)
     return found
 
 
@@ -73,7 +72,6 @@ def _file_coverage(
     parser: PythonParser,
     data: CoverageData,
     name: str,
-    contexts: Mapping[str, tuple[str, ...]],
     partial: str,
 ) -> FileCoverage:
     statements = frozenset(parser.statements)
@@ -95,7 +93,7 @@ def _file_coverage(
         executed=executed,
         branches=MappingProxyType(branches),
         taken=frozenset(taken),
-        contexts=MappingProxyType(_tests_by_line(data, name, parser, statements, contexts)),
+        contexts=MappingProxyType(_tests_by_line(data, name, parser, statements)),
     )
 
 
@@ -117,16 +115,13 @@ def _taken(
 
 
 def _tests_by_line(
-    data: CoverageData,
-    name: str,
-    parser: PythonParser,
-    statements: frozenset[int],
-    contexts: Mapping[str, tuple[str, ...]],
+    data: CoverageData, name: str, parser: PythonParser, statements: frozenset[int]
 ) -> dict[int, frozenset[str]]:
+    """Node ids of the tests that ran each statement; the empty context is no test's."""
     by_line: dict[int, set[str]] = {}
     for line, names in data.contexts_by_lineno(name).items():
         first = parser.first_line(line)
-        tests = {nodeid for context in names for nodeid in contexts.get(context, ())}
+        tests = {context for context in names if context}
         if tests and first in statements:
             by_line.setdefault(first, set()).update(tests)
     return {line: frozenset(tests) for line, tests in by_line.items()}

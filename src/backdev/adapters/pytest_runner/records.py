@@ -2,16 +2,15 @@
 
 Each line is one record: a test that ran, a module that could not be collected, or
 the session's end. Lines that do not parse are skipped: a test printing to the same
-file must not turn the whole run into a crash.
+file must not turn the whole run into a crash. A test's coverage context is its node id
+(the plugin switches coverage.py to it), so the records' `context` field needs no reading.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import cast
 
 from backdev.domain.evidence import LinkSource, Outcome, TestLink, TestResult
@@ -24,15 +23,12 @@ _SOURCES = frozenset({"marker", "bdd", "name", "docstring"})
 class RunRecords:
     """What the plugin wrote during one run.
 
-    `exit_status` is pytest's own exit status, None when the session never finished;
-    `contexts` maps a coverage.py `test_function` context name to the node ids of the
-    tests it stands for (every case of a parametrised test shares one).
+    `exit_status` is pytest's own exit status, None when the session never finished.
     """
 
     results: tuple[TestResult, ...] = ()
     collect_errors: tuple[TestResult, ...] = ()
     exit_status: int | None = None
-    contexts: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def read_records(path: Path) -> RunRecords:
@@ -43,7 +39,6 @@ def read_records(path: Path) -> RunRecords:
         return RunRecords()
     results: list[TestResult] = []
     errors: list[TestResult] = []
-    contexts: dict[str, list[str]] = {}
     exit_status: int | None = None
     for line in lines:
         record = _parse(line)
@@ -53,17 +48,8 @@ def read_records(path: Path) -> RunRecords:
         elif kind == "collect-error":
             errors.append(_collect_error(record))
         elif kind == "test" and record.get("outcome") in _OUTCOMES:
-            result = _test(record)
-            results.append(result)
-            context = record.get("context")
-            if isinstance(context, str) and context:
-                contexts.setdefault(context, []).append(result.nodeid)
-    return RunRecords(
-        tuple(results),
-        tuple(errors),
-        exit_status,
-        MappingProxyType({name: tuple(ids) for name, ids in contexts.items()}),
-    )
+            results.append(_test(record))
+    return RunRecords(tuple(results), tuple(errors), exit_status)
 
 
 def _parse(line: str) -> dict[str, object]:

@@ -18,7 +18,6 @@ from backdev.adapters.pytest_runner.command import (
     pytest_command,
     run_environment,
 )
-from backdev.adapters.pytest_runner.coverage_reader import CoverageReadError, read_coverage
 from backdev.adapters.pytest_runner.plugin_source import install_plugin
 from backdev.adapters.pytest_runner.process import Finished, run_logged
 from backdev.adapters.pytest_runner.records import RunRecords, read_records
@@ -119,8 +118,14 @@ class PytestRunner:
             problem = self._problem(finished, records)
             coverage = {}
             if problem is None:
+                # coverage.py takes a tenth of a second to import: only a test run pays it.
+                from backdev.adapters.pytest_runner.coverage_reader import (  # noqa: PLC0415
+                    CoverageReadError,
+                    read_coverage,
+                )
+
                 try:
-                    coverage = read_coverage(data_file, tree, records.contexts, self._is_source)
+                    coverage = read_coverage(data_file, tree, self._is_source)
                 except CoverageReadError as exc:
                     problem = f"the coverage data could not be read: {exc}"
             return TestEvidence(
