@@ -253,6 +253,7 @@ def test_records_become_results_when_the_plugin_wrote_them(tmp_path: Path) -> No
         ("tests/test_a.py::test_x[2]", "passed", 0),
     ]
     assert read.results[0].links == (Link("AC-1", "marker"),)
+    assert read.results[0].message == "assert 1 == 2"
     assert [(r.nodeid, r.outcome, r.path) for r in read.collect_errors] == [
         ("tests/test_b.py", "error", "tests/test_b.py")
     ]
