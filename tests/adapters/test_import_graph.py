@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from backdev.adapters.import_graph import GrimpImportGraphSource
+from backdev.adapters.import_graph import GrimpImportGraphSource, ImportGraphError
 from backdev.domain.changes import WORKTREE
 from backdev.domain.imports import ImportSite
 from tests.gitrepo import GitRepo, make_repo
@@ -240,3 +240,10 @@ def test_rebuilds_when_the_project_is_a_subfolder_of_the_repository(
 
     assert "decimal" not in before.imported_by("shop.model")
     assert "decimal" in after.imported_by("shop.model")
+
+
+def test_names_the_git_command_when_a_revision_cannot_be_read(repo: GitRepo) -> None:
+    repo.commit("base")
+
+    with pytest.raises(ImportGraphError, match=r"^git ls-tree failed: .*not a tree object"):
+        source(repo).packages("0" * 40)

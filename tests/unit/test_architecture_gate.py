@@ -433,3 +433,35 @@ def test_asks_for_the_base_and_head_graphs_at_once_when_imports_changed() -> Non
     result = run(replace(ctx, ports=replace(ctx.ports, imports=together)))
 
     assert [f.rule for f in result.findings] == ["architecture/layers-violation"]
+
+
+@dataclass
+class _RecordingGraphs(FakeImportGraphSource):
+    """Notes which revisions' graphs were asked for."""
+
+    asked: list[str] = field(default_factory=list)
+
+    def graph(self, revision: str, packages: Sequence[str]) -> ImportGraph:
+        self.asked.append(revision)
+        return super().graph(revision, packages)
+
+
+def test_asks_only_for_the_head_graph_and_counts_old_violations_when_no_import_changed() -> None:
+    path = "src/shop/domain/model.py"
+    base_text = "from shop.api import views\n\n\ndef total():\n    return 1\n"
+    head_text = base_text.replace("return 1", "return 2")
+    edge = ("shop.domain.model", "shop.api.views", 1)
+    graphs = _RecordingGraphs({WORKTREE: graph([edge]), BASE: graph([edge])}, ("shop",))
+    ctx = make_context(
+        {path: head_text},
+        changed=[changed_file(path, added=[5])],
+        base_files={path: base_text},
+        principles=Principles(PRINCIPLES, "", (LAYERS,)),
+        imports=graphs,
+    )
+
+    result = run(ctx)
+
+    assert graphs.asked == [WORKTREE]
+    assert (result.status, result.findings) == ("pass", ())
+    assert "1 pre-existing violation, see --all" in result.summary

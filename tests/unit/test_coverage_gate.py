@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 
 from backdev.application.gates import GateContext, GateOptions
+from backdev.application.python_syntax import SyntaxTrees
 from backdev.domain.changes import WORKTREE, ChangedFile
 from backdev.domain.evidence import FileCoverage
 from backdev.domain.evidence import TestEvidence as Evidence
@@ -412,3 +414,28 @@ def test_judges_the_arm_into_a_new_elif_when_an_old_if_gains_one() -> None:
     assert "false arm (to the elif at line 4)" in messages[2]
     assert "true arm (line 5) or the false arm (line 6)" in messages[4]
     assert "never ran" in messages[4]
+
+
+class _RecordingTrees(SyntaxTrees):
+    """The check's shared parse, noting each text it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def parse(self, text: str) -> ast.Module:
+        self.asked.append(text)
+        return super().parse(text)
+
+
+def test_reads_the_changed_module_through_the_checks_shared_parse() -> None:
+    taken = [(4, 5), (4, 6)]
+    trees = _RecordingTrees()
+    context = replace(_context({PATH: SOURCE}, [_coverage(STATEMENTS, taken=taken)]), syntax=trees)
+    shared = context.parse(SOURCE)  # another gate of the same check got there first
+
+    result = _run(context)
+
+    assert result.status == "pass"
+    assert trees.asked == [SOURCE, SOURCE]
+    assert context.parse(SOURCE) is shared

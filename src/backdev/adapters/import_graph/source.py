@@ -151,9 +151,9 @@ class GrimpImportGraphSource:
                 differing.append([record[:2].decode("ascii", "replace"), *_stat(path, top / path)])
         # A tracked symlink's target can change while git sees the link itself unchanged.
         linked = [
-            _stat(line.split("\t", 1)[1], self._root / line.split("\t", 1)[1])
-            for line in index.splitlines()
-            if line.startswith("120000 ") and "\t" in line
+            _stat(rel, self._root / rel)
+            for mode, _, rel in (line.partition("\t") for line in index.splitlines())
+            if mode.startswith("120000 ")
         ]
         digest = hashlib.sha256(index.encode("utf-8", "surrogateescape")).hexdigest()
         return [digest, differing, linked]
@@ -249,13 +249,7 @@ class GrimpImportGraphSource:
         return [stdout for stdout, _ in outputs]
 
     def _git_bytes(self, *args: str) -> bytes:
-        done = subprocess.run(
-            ["git", "-C", str(self._root), *args], capture_output=True, check=False
-        )
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip()
-            raise ImportGraphError(f"git {args[0]} failed: {message}")
-        return done.stdout
+        return self._git_together(args)[0]
 
 
 def _stat(rel: str, path: Path) -> list[object]:

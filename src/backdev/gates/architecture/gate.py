@@ -75,6 +75,11 @@ class _Judgement:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def imports_unchanged(self) -> bool:
+        """True when no import statement changed: the base graph is the head graph."""
+        return self.base is self.head
+
+    @property
     def show_all(self) -> bool:
         return bool(self.context.options.get("all"))
 
@@ -84,14 +89,13 @@ class _Judgement:
 
     def judge_contracts(self) -> None:
         head_index = GraphIndex(self.head)
-        # No import changed: the base graph is the head graph, searched once.
-        base_index = head_index if self.base is self.head else GraphIndex(self.base)
+        base_index = head_index if self.imports_unchanged else GraphIndex(self.base)
         change = self.context.change
         pre_existing = 0
         seen: set[tuple[object, ...]] = set()
         for number, contract in enumerate(self.contracts()):
             before = violations(contract, base_index)
-            after = before if base_index is head_index else violations(contract, head_index)
+            after = before if self.imports_unchanged else violations(contract, head_index)
             for edge, violation in after.items():
                 if edge in before:
                     pre_existing += 1
@@ -114,8 +118,8 @@ class _Judgement:
             self.notes.append(f"{_plural(pre_existing, 'pre-existing violation')}, {hint}")
 
     def judge_coupling(self) -> None:
-        if self.base is self.head:
-            return  # no import changed: no coupling can be new
+        if self.imports_unchanged:
+            return  # no coupling can be new
         couplings = [
             coupling
             for coupling in new_couplings(self.base, self.head, self.packages)

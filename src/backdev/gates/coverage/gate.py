@@ -53,7 +53,7 @@ class CoverageGate:
         if not changed:
             return GateResult.skipped(GATE_ID, "no added lines in non-test Python source files")
         texts = {f.path: context.read_head(f.path) for f in changed}
-        facts = {path: _facts(path, text) for path, text in texts.items()}
+        facts = {path: _facts(path, text, context) for path, text in texts.items()}
         if not any(_code(f, facts[f.path]) for f in changed):
             return GateResult.skipped(GATE_ID, _NO_CODE)  # known without running the tests
         if context.evidence is None:
@@ -87,8 +87,10 @@ class CoverageGate:
         return GateResult.judged(GATE_ID, findings, _checked(counted, minimum, measured))
 
 
-def _facts(path: str, text: str | None) -> Facts:
-    return read_facts(text, path) if text is not None else (0, "it is not UTF-8 text")
+def _facts(path: str, text: str | None, context: GateContext) -> Facts:
+    if text is None:
+        return 0, "it is not UTF-8 text"
+    return read_facts(text, path, context.parse)
 
 
 def _touched(file: ChangedFile, facts: Facts) -> frozenset[int]:

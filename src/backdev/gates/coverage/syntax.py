@@ -8,7 +8,7 @@ measured statements and arcs.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -53,10 +53,15 @@ class SourceFacts:
     branchings: Mapping[int, Branching]
 
 
-def read_facts(text: str, path: str) -> SourceFacts | tuple[int, str]:
-    """The facts of `text`, or (line, reason) when this Python cannot parse it."""
+def read_facts(
+    text: str, path: str, parse: Callable[[str], ast.Module] = ast.parse
+) -> SourceFacts | tuple[int, str]:
+    """The facts of `text`, or (line, reason) when this Python cannot parse it.
+
+    `parse` may hand out a tree shared with other gates: it is only read here.
+    """
     try:
-        tree = ast.parse(text, filename=path)
+        tree = parse(text)
     except SyntaxError as error:
         return error.lineno or 0, error.msg
     except (ValueError, RecursionError) as error:  # null bytes; absurdly deep nesting
